@@ -1,0 +1,144 @@
+/**
+ * Every error this module throws is a {@linkcode DjangoSessionError} with a stable `code`, so callers
+ * can branch on `error.code` without `instanceof` across module copies.
+ *
+ * @module
+ */
+
+/** The stable codes carried by {@linkcode DjangoSessionError.code}. */
+export type ErrorCode =
+  | "BAD_SIGNATURE"
+  | "SIGNATURE_EXPIRED"
+  | "SESSION_INTERRUPTED"
+  | "SESSION_NOT_LOADED"
+  | "STORE_UNAVAILABLE"
+  | "UNSUPPORTED_HASHER";
+
+/**
+ * Base class of every error thrown by this module.
+ *
+ * @example
+ * ```ts
+ * import { BadSignature, DjangoSessionError } from "@django-interop/session";
+ * const error = new BadSignature("Signature does not match");
+ * console.log(error instanceof DjangoSessionError, error.code); // true "BAD_SIGNATURE"
+ * ```
+ */
+export class DjangoSessionError extends Error {
+  /** A stable, machine-readable code. */
+  readonly code: ErrorCode;
+
+  /**
+   * @param code the stable code
+   * @param message what happened and what to do about it
+   * @param options the underlying cause, if any
+   */
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A signed value whose signature does not verify (Django's `django.core.signing.BadSignature`).
+ *
+ * @example
+ * ```ts
+ * import { BadSignature } from "@django-interop/session";
+ * throw new BadSignature('Signature "abc" does not match');
+ * ```
+ */
+export class BadSignature extends DjangoSessionError {
+  /**
+   * @param message why the value was rejected
+   * @param code the code (subclasses pass their own)
+   */
+  constructor(message: string, code: ErrorCode = "BAD_SIGNATURE") {
+    super(code, message);
+  }
+}
+
+/**
+ * A correctly signed value older than the `maxAge` it was checked against
+ * (Django's `SignatureExpired`, a subclass of `BadSignature`).
+ *
+ * @example
+ * ```ts
+ * import { BadSignature, SignatureExpired } from "@django-interop/session";
+ * const error = new SignatureExpired("Signature age 20 > 10 seconds");
+ * console.log(error instanceof BadSignature); // true
+ * ```
+ */
+export class SignatureExpired extends BadSignature {
+  /** @param message how old the signature is and the limit it broke */
+  constructor(message: string) {
+    super(message, "SIGNATURE_EXPIRED");
+  }
+}
+
+/**
+ * The session was deleted (by Django, another request or `clearsessions`) between loading it and
+ * saving it. Django's middleware answers such a request with HTTP 400; so does ours.
+ *
+ * @example
+ * ```ts
+ * import { SessionInterrupted } from "@django-interop/session";
+ * throw new SessionInterrupted("k2n3b5m1...");
+ * ```
+ */
+export class SessionInterrupted extends DjangoSessionError {
+  /** @param key the session key whose row disappeared */
+  constructor(key: string) {
+    super(
+      "SESSION_INTERRUPTED",
+      `The session "${key.slice(0, 8)}…" was deleted before the request completed: ` +
+        "the user may have logged out in a concurrent request, for example.",
+    );
+  }
+}
+
+/**
+ * A session's data was read before `await session.load()`.
+ *
+ * @example
+ * ```ts
+ * import { SessionNotLoaded } from "@django-interop/session";
+ * throw new SessionNotLoaded("get");
+ * ```
+ */
+export class SessionNotLoaded extends DjangoSessionError {
+  /** @param method the method that needed the data */
+  constructor(method: string) {
+    super(
+      "SESSION_NOT_LOADED",
+      `session.${method}() needs the session's data: call \`await session.load()\` first.`,
+    );
+  }
+}
+
+/**
+ * The session store could not be reached or refused a query. `operation` names the store call
+ * (`load`, `create`, `update`, …) and `cause` holds the driver's own error.
+ *
+ * @example
+ * ```ts
+ * import { StoreUnavailable } from "@django-interop/session";
+ * const error = new StoreUnavailable("load", new Error("ECONNREFUSED"));
+ * console.log(error.message); // Session store failed during load: ECONNREFUSED
+ * ```
+ */
+export class StoreUnavailable extends DjangoSessionError {
+  /** The store call that failed. */
+  readonly operation: string;
+
+  /**
+   * @param operation the store call that failed
+   * @param cause the driver's error
+   */
+  constructor(operation: string, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super("STORE_UNAVAILABLE", `Session store failed during ${operation}: ${why}`, { cause });
+    this.operation = operation;
+  }
+}
