@@ -29,6 +29,8 @@ export class DjangoSessionError extends Error {
   readonly code: ErrorCode;
 
   /**
+   * Creates the error.
+   *
    * @param code the stable code
    * @param message what happened and what to do about it
    * @param options the underlying cause, if any
@@ -51,6 +53,8 @@ export class DjangoSessionError extends Error {
  */
 export class BadSignature extends DjangoSessionError {
   /**
+   * Creates the error.
+   *
    * @param message why the value was rejected
    * @param code the code (subclasses pass their own)
    */
@@ -71,7 +75,11 @@ export class BadSignature extends DjangoSessionError {
  * ```
  */
 export class SignatureExpired extends BadSignature {
-  /** @param message how old the signature is and the limit it broke */
+  /**
+   * Creates the error.
+   *
+   * @param message how old the signature is and the limit it broke
+   */
   constructor(message: string) {
     super(message, "SIGNATURE_EXPIRED");
   }
@@ -88,7 +96,11 @@ export class SignatureExpired extends BadSignature {
  * ```
  */
 export class SessionInterrupted extends DjangoSessionError {
-  /** @param key the session key whose row disappeared */
+  /**
+   * Creates the error.
+   *
+   * @param key the session key whose row disappeared
+   */
   constructor(key: string) {
     super(
       "SESSION_INTERRUPTED",
@@ -108,7 +120,11 @@ export class SessionInterrupted extends DjangoSessionError {
  * ```
  */
 export class SessionNotLoaded extends DjangoSessionError {
-  /** @param method the method that needed the data */
+  /**
+   * Creates the error.
+   *
+   * @param method the method that needed the data
+   */
   constructor(method: string) {
     super(
       "SESSION_NOT_LOADED",
@@ -133,6 +149,8 @@ export class StoreUnavailable extends DjangoSessionError {
   readonly operation: string;
 
   /**
+   * Creates the error.
+   *
    * @param operation the store call that failed
    * @param cause the driver's error
    */

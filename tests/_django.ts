@@ -60,7 +60,9 @@ export class Django {
       const pending = this.#pending.get(answer.id)!;
       this.#pending.delete(answer.id);
       if (answer.ok) pending.resolve(answer.result);
-      else pending.reject(new Error(`Django ${this.version}: ${answer.error}\n${answer.traceback}`));
+      else {pending.reject(
+          new Error(`Django ${this.version}: ${answer.error}\n${answer.traceback}`),
+        );}
     }
   }
 
