@@ -12,7 +12,8 @@ export type ErrorCode =
   | "SESSION_INTERRUPTED"
   | "SESSION_NOT_LOADED"
   | "STORE_UNAVAILABLE"
-  | "UNSUPPORTED_HASHER";
+  | "UNSUPPORTED_HASHER"
+  | "IMPROPERLY_CONFIGURED";
 
 /**
  * Base class of every error thrown by this module.
@@ -158,5 +159,26 @@ export class StoreUnavailable extends DjangoSessionError {
     const why = cause instanceof Error ? cause.message : String(cause);
     super("STORE_UNAVAILABLE", `Session store failed during ${operation}: ${why}`, { cause });
     this.operation = operation;
+  }
+}
+
+/**
+ * A setting Django itself would refuse (Django's `ImproperlyConfigured`), reported when the options
+ * are read rather than at the first request.
+ *
+ * @example
+ * ```ts
+ * import { ImproperlyConfigured } from "@django-interop/session";
+ * throw new ImproperlyConfigured('cookieSameSite must be "Lax", "Strict", "None" or false');
+ * ```
+ */
+export class ImproperlyConfigured extends DjangoSessionError {
+  /**
+   * Creates the error.
+   *
+   * @param message which setting is wrong and what it accepts
+   */
+  constructor(message: string) {
+    super("IMPROPERLY_CONFIGURED", message);
   }
 }
