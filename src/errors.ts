@@ -182,3 +182,35 @@ export class ImproperlyConfigured extends DjangoSessionError {
     super("IMPROPERLY_CONFIGURED", message);
   }
 }
+
+/**
+ * A password hash made by a Django hasher that Web Crypto cannot verify (argon2, bcrypt,
+ * bcrypt_sha256, scrypt, md5, sha1, unsalted_md5, unsalted_sha1, crypt). Only `pbkdf2_sha256` and
+ * `pbkdf2_sha1` are verified here; answering `false` instead would lock such users out silently.
+ *
+ * @example
+ * ```ts
+ * import { UnsupportedHasher } from "@django-interop/session";
+ * const error = new UnsupportedHasher("argon2");
+ * console.log(error.algorithm, error.code); // argon2 UNSUPPORTED_HASHER
+ * ```
+ */
+export class UnsupportedHasher extends DjangoSessionError {
+  /** The hasher's algorithm name, as it prefixes the encoded password. */
+  readonly algorithm: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param algorithm the algorithm named by the encoded password
+   */
+  constructor(algorithm: string) {
+    super(
+      "UNSUPPORTED_HASHER",
+      `Password hasher "${algorithm}" cannot be verified with Web Crypto: only pbkdf2_sha256 and ` +
+        "pbkdf2_sha1 are supported (with PBKDF2PasswordHasher first in PASSWORD_HASHERS, Django " +
+        "re-hashes the password at the user's next login there).",
+    );
+    this.algorithm = algorithm;
+  }
+}
