@@ -7,3 +7,7 @@
 
 export * from "./src/errors.ts";
 export type { SessionData, SessionStore } from "./src/session/store.ts";
+export { isValidSessionKey, newSessionKey } from "./src/session/keys.ts";
+export type { SessionSettings } from "./src/session/expiry.ts";
+export { type SaveOptions, Session } from "./src/session/session.ts";
+export { SessionBackend } from "./src/session/backend.ts";
