@@ -12,6 +12,7 @@
  * @module
  */
 
+import { StoreUnavailable } from "../errors.ts";
 import { type MysqlClient, mysqlTable, type MysqlTableOptions } from "./mysql_dialect.ts";
 
 /**
@@ -34,6 +35,7 @@ function indexName(table: string): string {
  * @param options the table name
  * @returns once the table exists
  * @throws {ImproperlyConfigured} when `table` is not a plain identifier
+ * @throws {StoreUnavailable} when the server refuses the statement (operation `createTable`)
  *
  * @example
  * ```ts ignore
@@ -46,11 +48,13 @@ export async function createMysqlSessionTable(
   client: MysqlClient,
   { table = "django_session" }: MysqlTableOptions = {},
 ): Promise<void> {
-  await client.execute(
-    `CREATE TABLE IF NOT EXISTS ${mysqlTable(table)} (` +
-      "`session_key` varchar(40) NOT NULL PRIMARY KEY, `session_data` longtext NOT NULL, " +
-      "`expire_date` datetime(6) NOT NULL, " +
-      `INDEX \`${indexName(table)}\` (\`expire_date\`))`,
-    [],
-  );
+  const statement = `CREATE TABLE IF NOT EXISTS ${mysqlTable(table)} (` +
+    "`session_key` varchar(40) NOT NULL PRIMARY KEY, `session_data` longtext NOT NULL, " +
+    "`expire_date` datetime(6) NOT NULL, " +
+    `INDEX \`${indexName(table)}\` (\`expire_date\`))`;
+  try {
+    await client.execute(statement, []);
+  } catch (error) {
+    throw new StoreUnavailable("createTable", error);
+  }
 }
