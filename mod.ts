@@ -11,3 +11,14 @@ export { isValidSessionKey, newSessionKey } from "./src/session/keys.ts";
 export type { SessionSettings } from "./src/session/expiry.ts";
 export { type SaveOptions, Session } from "./src/session/session.ts";
 export { SessionBackend } from "./src/session/backend.ts";
+export { type SqlDialect, SqlStore, type SqlStoreOptions } from "./src/stores/sql.ts";
+export type {
+  PostgresClient,
+  QuerySqlClient,
+  UnsafeSqlClient,
+} from "./src/stores/postgres_client.ts";
+export {
+  createSessionTable,
+  PostgresBackend,
+  type PostgresBackendOptions,
+} from "./src/stores/postgres.ts";

@@ -1,0 +1,87 @@
+/**
+ * The three PostgreSQL clients the PostgreSQL backend takes, reduced to one call: run a parameterised
+ * statement and get its rows as arrays of text. Each client is used so that the caller's own
+ * configuration cannot change what we read:
+ *
+ * - postgres.js and Bun's `SQL` share `unsafe(text, params)`; `.raw()` returns undecoded cells, so
+ *   postgres.js `transform` options (`postgres.camel`, value or row transforms) never apply, and
+ *   `prepare: true` is only a hint that a `prepare: false` client (PgBouncer) still overrides.
+ * - PGlite's `query(text, params)` with array rows and a pass-through text parser, so custom
+ *   `parsers` do not apply either.
+ *
+ * @module
+ */
+
+/**
+ * postgres.js's `Sql` or Bun's `SQL` (`Bun.sql`, `new SQL(url)`): anything with `unsafe(...).raw()`.
+ *
+ * @example
+ * ```ts ignore
+ * import postgres from "postgres";
+ * const client: UnsafeSqlClient = postgres("postgres://postgres@127.0.0.1/test");
+ * ```
+ */
+export interface UnsafeSqlClient {
+  /** Runs one statement with `$n` parameters. */
+  unsafe(
+    query: string,
+    parameters?: unknown[],
+    options?: { prepare?: boolean },
+  ): { raw(): PromiseLike<ArrayLike<ArrayLike<unknown>>> };
+}
+
+/**
+ * PGlite (`@electric-sql/pglite`): anything with `query(text, params, { rowMode: "array" })`.
+ *
+ * @example
+ * ```ts ignore
+ * import { PGlite } from "@electric-sql/pglite";
+ * const client: QuerySqlClient = new PGlite();
+ * ```
+ */
+export interface QuerySqlClient {
+  /** Runs one statement with `$n` parameters. */
+  query(
+    query: string,
+    parameters?: unknown[],
+    options?: { rowMode?: "array"; parsers?: Record<number, (text: string) => unknown> },
+  ): Promise<{ rows: unknown[] }>;
+}
+
+/** Any PostgreSQL client the backend accepts. */
+export type PostgresClient = UnsafeSqlClient | QuerySqlClient;
+
+/** Runs `text` with `parameters`; resolves with each row's cells as strings (null for SQL NULL). */
+export type RowsQuery = (text: string, parameters: unknown[]) => Promise<(string | null)[][]>;
+
+/** PostgreSQL's type oid of `text`, the only type our statements return. */
+const TEXT_OID = 25;
+const decoder = new TextDecoder();
+
+function cell(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Uint8Array ? decoder.decode(value) : String(value);
+}
+
+/**
+ * Adapts a client to {@linkcode RowsQuery}.
+ *
+ * @param client postgres.js, Bun's SQL or PGlite
+ * @returns the query function
+ */
+export function rowsQuery(client: PostgresClient): RowsQuery {
+  if ("unsafe" in client && typeof client.unsafe === "function") {
+    return async (text, parameters) => {
+      const rows = await client.unsafe(text, parameters, { prepare: true }).raw();
+      return Array.from(rows, (row) => Array.from(row, cell));
+    };
+  }
+  const pglite = client as QuerySqlClient;
+  return async (text, parameters) => {
+    const { rows } = await pglite.query(text, parameters, {
+      rowMode: "array",
+      parsers: { [TEXT_OID]: (value) => value },
+    });
+    return (rows as unknown[][]).map((row) => row.map(cell));
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * The generic SQL store behind every database backend: Django's `backends/db.py` written once, over a
+ * small {@linkcode SqlDialect} that each driver (postgres.js, Bun.sql, PGlite, SQLite, MySQL) fills
+ * with six queries on Django's `django_session` table.
+ *
+ * @module
+ */
+
+import { DjangoSessionError, SessionInterrupted, StoreUnavailable } from "../errors.ts";
+import { isValidSessionKey, newSessionKey } from "../session/keys.ts";
+import type { SessionData, SessionStore } from "../session/store.ts";
+import {
+  decodeSession,
+  encodeSession,
+  type SessionCodecOptions,
+} from "../signing/session_codec.ts";
+
+/**
+ * The queries a database driver supplies on `django_session(session_key, session_data, expire_date)`.
+ * Keys reaching a dialect are always valid Django keys. Errors a dialect throws become
+ * `StoreUnavailable`.
+ *
+ * @example
+ * ```ts ignore
+ * const dialect: SqlDialect = {
+ *   select: async (key) => (await db.get("select session_data ...", key))?.session_data ?? null,
+ *   // insert, update, delete, exists, deleteExpired
+ * };
+ * ```
+ */
+export interface SqlDialect {
+  /** `session_data` of the row with this key whose `expire_date` is after the database's now, or null. */
+  select(key: string): Promise<string | null>;
+  /** Inserts a row; resolves false (not an error) when the key already exists. */
+  insert(key: string, data: string, expireDate: Date): Promise<boolean>;
+  /** Updates the row's data and expiry; resolves false when no row has this key. */
+  update(key: string, data: string, expireDate: Date): Promise<boolean>;
+  /** Deletes the row, if any. */
+  delete(key: string): Promise<void>;
+  /** Whether a row has this key, expired or not. */
+  exists(key: string): Promise<boolean>;
+  /** Deletes rows whose `expire_date` is before now; resolves with how many. */
+  deleteExpired(): Promise<number>;
+}
+
+/**
+ * Options of {@linkcode SqlStore}: the codec's options (`secretKey`, `secretKeyFallbacks`, …) and
+ * the key source.
+ */
+export interface SqlStoreOptions extends SessionCodecOptions {
+  /**
+   * How many fresh keys `create` draws before giving up on unique violations.
+   *
+   * @default {8}
+   */
+  maxCreateAttempts?: number;
+  /**
+   * Draws a new key; replace it only to force collisions in tests or to add entropy. Its keys must
+   * pass `isValidSessionKey`.
+   *
+   * @default {newSessionKey}
+   */
+  newKey?: () => string;
+}
+
+/**
+ * A {@linkcode SessionStore} on a SQL table: validates keys before any query, encodes and decodes
+ * Django's signed `session_data`, retries key collisions and wraps driver errors in
+ * `StoreUnavailable`.
+ *
+ * @example
+ * ```ts ignore
+ * const store = new SqlStore(dialect, { secretKey: "django-insecure-..." });
+ * const key = await store.create({ cart: [1, 2] }, new Date(Date.now() + 3600_000));
+ * ```
+ */
+export class SqlStore implements SessionStore {
+  #dialect: SqlDialect;
+  #codec: SessionCodecOptions;
+  #maxCreateAttempts: number;
+  #newKey: () => string;
+
+  /**
+   * Creates the store.
+   *
+   * @param dialect the driver's queries
+   * @param options the secret key and codec options
+   */
+  constructor(dialect: SqlDialect, options: SqlStoreOptions) {
+    const { maxCreateAttempts = 8, newKey = newSessionKey, ...codec } = options;
+    this.#dialect = dialect;
+    this.#codec = codec;
+    this.#maxCreateAttempts = maxCreateAttempts;
+    this.#newKey = newKey;
+  }
+
+  /**
+   * Loads a live session; bad keys, missing or expired rows and corrupt data all read as null.
+   *
+   * @param key the session key
+   * @returns the data, or null
+   * @throws {StoreUnavailable} when the query fails
+   */
+  async load(key: string): Promise<SessionData | null> {
+    if (!isValidSessionKey(key)) return null;
+    const stored = await run("load", () => this.#dialect.select(key));
+    if (stored === null) return null;
+    let corrupt = false;
+    const data = await decodeSession(stored, {
+      ...this.#codec,
+      onCorrupt: (error) => {
+        corrupt = true;
+        this.#codec.onCorrupt?.(error);
+      },
+    });
+    return corrupt ? null : data;
+  }
+
+  /**
+   * Inserts under a fresh key, drawing again on a unique violation (Django's `create` loop, bounded).
+   *
+   * @param data the session data
+   * @param expireDate the row's `expire_date`
+   * @returns the new key
+   * @throws {StoreUnavailable} when the query fails or every attempt collided
+   */
+  async create(data: SessionData, expireDate: Date): Promise<string> {
+    const encoded = await encodeSession(data, this.#codec);
+    for (let attempt = 0; attempt < this.#maxCreateAttempts; attempt++) {
+      const key = this.#newKey();
+      if (await run("create", () => this.#dialect.insert(key, encoded, expireDate))) return key;
+    }
+    throw new StoreUnavailable(
+      "create",
+      new Error(`${this.#maxCreateAttempts} new session keys in a row already existed`),
+    );
+  }
+
+  /**
+   * Rewrites an existing row (Django's `save(force_update=True)`, which ignores expiry).
+   *
+   * @param key the session key
+   * @param data the session data
+   * @param expireDate the row's new `expire_date`
+   * @returns the same key
+   * @throws {SessionInterrupted} when the row is gone
+   * @throws {StoreUnavailable} when the query fails
+   */
+  async update(key: string, data: SessionData, expireDate: Date): Promise<string> {
+    if (!isValidSessionKey(key)) throw new SessionInterrupted(String(key));
+    const encoded = await encodeSession(data, this.#codec);
+    if (!await run("update", () => this.#dialect.update(key, encoded, expireDate))) {
+      throw new SessionInterrupted(key);
+    }
+    return key;
+  }
+
+  /**
+   * Deletes the row; a bad key has no row.
+   *
+   * @param key the session key
+   * @throws {StoreUnavailable} when the query fails
+   */
+  async delete(key: string): Promise<void> {
+    if (isValidSessionKey(key)) await run("delete", () => this.#dialect.delete(key));
+  }
+
+  /**
+   * Whether a row exists, expired or not; a bad key has none.
+   *
+   * @param key the session key
+   * @returns true when the row exists
+   * @throws {StoreUnavailable} when the query fails
+   */
+  async exists(key: string): Promise<boolean> {
+    return isValidSessionKey(key) && await run("exists", () => this.#dialect.exists(key));
+  }
+
+  /**
+   * Deletes expired rows.
+   *
+   * @returns how many were deleted
+   * @throws {StoreUnavailable} when the query fails
+   */
+  clearExpired(): Promise<number> {
+    return run("clearExpired", () => this.#dialect.deleteExpired());
+  }
+}
+
+/** Awaits a dialect call, turning any driver failure into `StoreUnavailable` for `operation`. */
+async function run<T>(operation: string, query: () => Promise<T>): Promise<T> {
+  try {
+    return await query();
+  } catch (error) {
+    if (error instanceof DjangoSessionError) throw error;
+    throw new StoreUnavailable(operation, error);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The PostgreSQL backend on postgres.js: the store contract (also through a client with
+ * `postgres.camel` transforms and `prepare: false`), key collisions, corrupt rows, and the table
+ * helper against the table Django's migration makes.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { StoreUnavailable } from "../src/errors.ts";
+import { newSessionKey } from "../src/session/keys.ts";
+import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
+import { closeDjangos, django } from "./_django.ts";
+import { storeContract } from "./_contract.ts";
+import { postgresSchema, SECRET_KEY } from "./_postgres.ts";
+
+const schema = await postgresSchema("pg_store");
+const sql = schema.client();
+await createSessionTable(sql);
+after(async () => {
+  await closeDjangos();
+  await schema.drop();
+});
+
+storeContract("postgres.js", () => ({
+  backend: new PostgresBackend(sql, { secretKey: SECRET_KEY }),
+}));
+
+storeContract("postgres.js with postgres.camel and prepare: false", () => ({
+  backend: new PostgresBackend(schema.client({ transform: postgres.camel, prepare: false }), {
+    secretKey: SECRET_KEY,
+  }),
+}));
+
+let taken: string;
+before(async () => {
+  const session = new PostgresBackend(sql, { secretKey: SECRET_KEY }).getSession();
+  (await session.load()).set("a", 1);
+  await session.save();
+  taken = session.key!;
+});
+
+test("a key collision on create draws a new key", async () => {
+  const fresh = newSessionKey();
+  const keys = [taken, taken, fresh];
+  const backend = new PostgresBackend(sql, { secretKey: SECRET_KEY, newKey: () => keys.shift()! });
+  const session = await backend.getSession().load();
+  session.set("b", 2);
+  assert.equal(await session.save(), true);
+  assert.equal(session.key, fresh);
+  const [row] = await sql`select session_key from django_session where session_key = ${taken}`;
+  assert.equal(row.session_key, taken);
+});
+
+test("create gives up with StoreUnavailable after maxCreateAttempts collisions", async () => {
+  const backend = new PostgresBackend(sql, {
+    secretKey: SECRET_KEY,
+    maxCreateAttempts: 3,
+    newKey: () => taken,
+  });
+  const session = await backend.getSession().load();
+  session.set("b", 2);
+  await assert.rejects(session.save(), StoreUnavailable);
+});
+
+test("a row whose data does not verify reads as a new session", async () => {
+  const key = newSessionKey();
+  await sql`insert into django_session values (${key}, ${"eyJhIjoxfQ:1:forged"}, now() + interval '1 hour')`;
+  const session = await new PostgresBackend(sql, { secretKey: SECRET_KEY }).getSession(key).load();
+  assert.equal(session.key, null);
+  assert.deepEqual(session.keys(), []);
+});
+
+test("a row signed with a fallback secret key loads", async () => {
+  const old = new PostgresBackend(sql, { secretKey: "the-old-secret" });
+  const written = await old.getSession().load();
+  written.set("user", "7");
+  await written.save();
+  const current = new PostgresBackend(sql, {
+    secretKey: SECRET_KEY,
+    secretKeyFallbacks: ["the-old-secret"],
+  });
+  assert.equal((await current.getSession(written.key).load()).get("user"), "7");
+});
+
+const TABLE_SHAPE = `
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("select current_schema()")
+    schema = cursor.fetchone()[0]
+    cursor.execute("""select column_name, data_type, character_maximum_length, is_nullable
+        from information_schema.columns where table_schema = current_schema()
+        and table_name = 'django_session' order by column_name""")
+    columns = cursor.fetchall()
+    cursor.execute("""select indexname, indexdef from pg_indexes
+        where schemaname = current_schema() and tablename = 'django_session' order by indexname""")
+    indexes = [[name, d.replace(schema + ".", "")] for name, d in cursor.fetchall()]
+result = [columns, indexes]
+`;
+
+test("createSessionTable makes the table Django's migration makes, and is idempotent", async () => {
+  const migrated = await postgresSchema("pg_migrated");
+  try {
+    const byDjango = django("5.2", migrated.django);
+    await byDjango.run(`from django.core.management import call_command
+call_command("migrate", "sessions", verbosity=0)`);
+    await createSessionTable(sql);
+    const ours = await django("5.2", schema.django).run(TABLE_SHAPE);
+    assert.deepEqual(ours, await byDjango.run(TABLE_SHAPE));
+  } finally {
+    await migrated.drop();
+  }
+});
