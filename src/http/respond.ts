@@ -1,0 +1,93 @@
+/**
+ * The `Request`/`Response` side of the commit step: reads the session cookie from a request and,
+ * once the handler has answered, acts on {@linkcode decideCommit} — saves, then returns a NEW
+ * `Response` carrying the cookie and `Vary`. A new one, because the handler's may have immutable
+ * headers (`Response.redirect`, a proxied `fetch()` response) and because nothing here mutates its
+ * inputs.
+ *
+ * @module
+ */
+import { SessionInterrupted } from "../errors.ts";
+import type { Session } from "../session/session.ts";
+import type { SessionData } from "../session/store.ts";
+import { decideCommit, deletionCookie, sessionCookie, varyOnCookie } from "./commit.ts";
+import { parseCookie } from "./cookie.ts";
+import type { CookieSettings } from "./options.ts";
+
+/**
+ * The session cookie's value in a request, or `null` when the request has none.
+ *
+ * @param request the incoming request
+ * @param settings the cookie settings (for `cookieName`)
+ * @returns the cookie value (Django keeps the last of duplicates)
+ * @example
+ * ```ts
+ * import { cookieSettings, sessionKeyOf } from "@django-interop/session";
+ * const request = new Request("http://x/", { headers: { cookie: "sessionid=abc" } });
+ * sessionKeyOf(request, cookieSettings()); // "abc"
+ * ```
+ */
+export function sessionKeyOf(request: Request, settings: CookieSettings): string | null {
+  return parseCookie(request.headers.get("cookie")).get(settings.cookieName) ?? null;
+}
+
+/**
+ * Finishes a request as Django's `SessionMiddleware.process_response` does: saves the session when
+ * it changed (or `saveEveryRequest`) and the status is below 500, sets or deletes the cookie, adds
+ * `Vary: Cookie`. A session deleted meanwhile ({@linkcode SessionInterrupted}) gives a 400, like
+ * Django. A response outside 200–599 (a `101` WebSocket upgrade) is returned unchanged: it cannot be
+ * rebuilt.
+ *
+ * @param session the request's session, after the handler ran
+ * @param response the handler's response
+ * @param cookieSent whether the request carried the session cookie
+ * @param settings the cookie settings
+ * @returns `response` itself when nothing changes, else a new `Response` with the same body
+ * @throws {StoreUnavailable} when the save fails because the store is down
+ * @example
+ * ```ts ignore
+ * const response = await commitSession(session, await handler(request), true, cookieSettings());
+ * ```
+ */
+export async function commitSession<T extends SessionData>(
+  session: Session<T>,
+  response: Response,
+  cookieSent: boolean,
+  settings: CookieSettings,
+): Promise<Response> {
+  if (response.status < 200) return response;
+  const { accessed, modified, isEmpty } = session;
+  const { status } = response;
+  const decision = decideCommit(
+    { accessed, modified, isEmpty, cookieSent, status },
+    settings.saveEveryRequest,
+  );
+  if (decision.action === "none" && !decision.vary) return response;
+  let cookie: string | null = null;
+  if (decision.action === "delete") cookie = deletionCookie(settings);
+  if (decision.action === "save") {
+    try {
+      await session.save({ force: true });
+    } catch (error) {
+      if (error instanceof SessionInterrupted) return new Response("Bad Request", { status: 400 });
+      throw error;
+    }
+    const maxAge = session.getExpireAtBrowserClose() ? null : session.getExpiryAge();
+    cookie = sessionCookie(session.key!, maxAge, Date.now() / 1000, settings);
+  }
+  return rebuilt(response, cookie, decision.vary, settings.cookieName);
+}
+
+/** A copy of `response` with the session cookie (replacing the handler's own, as Django's dict does). */
+function rebuilt(response: Response, cookie: string | null, vary: boolean, name: string): Response {
+  const headers = new Headers(response.headers);
+  if (cookie !== null) {
+    const others = headers.getSetCookie().filter((c) => !c.startsWith(`${name}=`));
+    headers.delete("set-cookie");
+    for (const other of others) headers.append("set-cookie", other);
+    headers.append("set-cookie", cookie);
+  }
+  if (vary) headers.set("vary", varyOnCookie(headers.get("vary")));
+  const { status, statusText } = response;
+  return new Response(response.body, { status, statusText, headers });
+}

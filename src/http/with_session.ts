@@ -1,0 +1,69 @@
+/**
+ * `withSession`: Django's `SessionMiddleware` for any fetch-style server — `Deno.serve`,
+ * `Bun.serve`, Node through `@hono/node-server`'s `serve({ fetch })`, and the request handlers of
+ * most frameworks built on `Request`/`Response`.
+ *
+ * @module
+ */
+import type { SessionBackend } from "../session/backend.ts";
+import type { Session } from "../session/session.ts";
+import type { SessionData } from "../session/store.ts";
+import { cookieSettings, type SessionCookieOptions } from "./options.ts";
+import { commitSession, sessionKeyOf } from "./respond.ts";
+
+/** What a wrapped handler receives besides the request. */
+export interface SessionContext<T extends SessionData = SessionData> {
+  /** The request's session: lazy, so no query runs unless the handler calls `load()`. */
+  session: Session<T>;
+}
+
+/** Options of {@linkcode withSession}: the backend plus Django's cookie settings. */
+export interface WithSessionOptions<T extends SessionData = SessionData>
+  extends SessionCookieOptions {
+  /** Where sessions live, with the session settings (`cookieAge`, `expireAtBrowserClose`). */
+  backend: SessionBackend<T>;
+}
+
+/** A fetch-style handler that also receives the session; `rest` is whatever the server passes. */
+export type SessionHandler<T extends SessionData, Rest extends unknown[]> = (
+  request: Request,
+  context: SessionContext<T>,
+  ...rest: Rest
+) => Response | Promise<Response>;
+
+/**
+ * Wraps a fetch-style handler with Django's session middleware: the handler gets the request's lazy
+ * session; afterwards the session is saved when it changed and the status is below 500, and the
+ * cookie is set, refreshed or deleted exactly as Django does. A handler that throws saves nothing;
+ * the error propagates. A session deleted meanwhile gives HTTP 400, as in Django.
+ *
+ * Extra arguments pass through: Deno's `info`, Bun's `server`.
+ *
+ * @param handler the handler, called as `handler(request, { session }, ...rest)`
+ * @param options the backend and the cookie settings
+ * @returns a handler for `Deno.serve`, `Bun.serve` or any `(Request) => Promise<Response>` server
+ * @throws {ImproperlyConfigured} at wrap time, for a cookie setting Django would refuse
+ * @example
+ * ```ts ignore
+ * import { SessionBackend, withSession } from "@django-interop/session";
+ * const backend = new SessionBackend(store);
+ * Deno.serve(withSession(async (_req, { session }) => {
+ *   await session.load();
+ *   session.set("visits", ((session.get("visits") as number) ?? 0) + 1);
+ *   return new Response(`visits: ${session.get("visits")}`);
+ * }, { backend }));
+ * ```
+ */
+export function withSession<T extends SessionData = SessionData, Rest extends unknown[] = []>(
+  handler: SessionHandler<T, Rest>,
+  options: WithSessionOptions<T>,
+): (request: Request, ...rest: Rest) => Promise<Response> {
+  const settings = cookieSettings(options);
+  const { backend } = options;
+  return async function sessionMiddleware(request, ...rest) {
+    const key = sessionKeyOf(request, settings);
+    const session = backend.getSession(key);
+    const response = await handler(request, { session }, ...rest);
+    return commitSession(session, response, key !== null, settings);
+  };
+}
