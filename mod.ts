@@ -22,3 +22,16 @@ export {
   PostgresBackend,
   type PostgresBackendOptions,
 } from "./src/stores/postgres.ts";
+export { SqliteBackend, type SqliteBackendOptions } from "./src/stores/sqlite.ts";
+export type { SqliteTableOptions } from "./src/stores/sqlite_dialect.ts";
+export {
+  type SqliteDatabase,
+  sqliteDateTime,
+  type SqliteStatement,
+  type SqliteValue,
+} from "./src/stores/sqlite_driver.ts";
+export {
+  configureSqlite,
+  createSqliteSessionTable,
+  type SqliteConnectionOptions,
+} from "./src/stores/sqlite_schema.ts";

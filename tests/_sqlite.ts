@@ -8,6 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SqliteDatabase } from "../src/stores/sqlite_driver.ts";
 
+/** Django's `SECRET_KEY` in `tests/django/bridge.py`, so both sides sign alike. */
+export const SECRET_KEY = "django-insecure-test-key";
+
 /** A driver's connection as the tests hold it: our structural type plus `close`. */
 export type TestDatabase = SqliteDatabase & { close(): void };
 

@@ -1,0 +1,70 @@
+/**
+ * Django's database session backend on SQLite: the `django_session` table of Django's default
+ * `db.sqlite3`, read and written through the caller's own synchronous SQLite connection
+ * (`bun:sqlite`, `node:sqlite` or `better-sqlite3`). Django and this backend can serve the same users
+ * from the same file, and this is the embedded store a service uses when it has no database server.
+ *
+ * @module
+ */
+
+import type { SessionSettings } from "../session/expiry.ts";
+import { SessionBackend } from "../session/backend.ts";
+import type { SessionData } from "../session/store.ts";
+import { SqlStore, type SqlStoreOptions } from "./sql.ts";
+import { SqliteDialect, type SqliteTableOptions } from "./sqlite_dialect.ts";
+import type { SqliteDatabase } from "./sqlite_driver.ts";
+import { configureSqlite, type SqliteConnectionOptions } from "./sqlite_schema.ts";
+
+/**
+ * Options of {@linkcode SqliteBackend}: secret key and codec, session settings, the table, and how
+ * the connection is set up for sharing the file.
+ */
+export interface SqliteBackendOptions
+  extends SqlStoreOptions, SessionSettings, SqliteTableOptions, SqliteConnectionOptions {}
+
+/**
+ * Sessions in a SQLite file's `django_session`, shared with Django's `db` backend on the same file.
+ * Takes the caller's connection and never closes it; on creation it sets that connection's
+ * `busy_timeout` and switches the file to WAL (see {@linkcode configureSqlite}; `busyTimeout: null`
+ * and `wal: false` leave them alone). Statements are synchronous, as the drivers are: a file locked by
+ * another process holds this thread for up to `busyTimeout`, then the call rejects with
+ * `StoreUnavailable`.
+ *
+ * @typeParam T the shape of the session data
+ *
+ * @example
+ * ```ts ignore
+ * import { DatabaseSync } from "node:sqlite"; // or: import { Database } from "bun:sqlite"
+ * import { SqliteBackend } from "@django-interop/session";
+ * const sessions = new SqliteBackend(new DatabaseSync("mysite/db.sqlite3"), {
+ *   secretKey: Deno.env.get("DJANGO_SECRET_KEY")!,
+ * });
+ * const session = await sessions.getSession(cookieValue).load();
+ * ```
+ */
+export class SqliteBackend<T extends SessionData = SessionData> extends SessionBackend<T> {
+  /**
+   * Creates the backend and sets up the connection.
+   *
+   * @param db the caller's `bun:sqlite` `Database`, `node:sqlite` `DatabaseSync` or `better-sqlite3`
+   *   database
+   * @param options `secretKey` (required), codec options, session settings, `table`, `busyTimeout`,
+   *   `wal`
+   * @throws {ImproperlyConfigured} when `table` or `busyTimeout` is invalid
+   * @throws {StoreUnavailable} when the connection refuses its PRAGMAs (operation `configure`)
+   */
+  constructor(db: SqliteDatabase, options: SqliteBackendOptions) {
+    const {
+      table,
+      busyTimeout,
+      wal,
+      cookieAge,
+      expireAtBrowserClose,
+      expiryDates,
+      ...store
+    } = options;
+    const dialect = new SqliteDialect(db, { table });
+    configureSqlite(db, { busyTimeout, wal });
+    super(new SqlStore(dialect, store), { cookieAge, expireAtBrowserClose, expiryDates });
+  }
+}
