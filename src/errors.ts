@@ -9,6 +9,7 @@
 export type ErrorCode =
   | "BAD_SIGNATURE"
   | "SIGNATURE_EXPIRED"
+  | "BAD_PAYLOAD"
   | "SESSION_INTERRUPTED"
   | "SESSION_NOT_LOADED"
   | "STORE_UNAVAILABLE"
@@ -83,6 +84,29 @@ export class SignatureExpired extends BadSignature {
    */
   constructor(message: string) {
     super(message, "SIGNATURE_EXPIRED");
+  }
+}
+
+/**
+ * A correctly signed value whose payload cannot be read: broken base64, zlib or JSON, or a compressed
+ * payload that inflates past `maxDecompressedBytes`. A subclass of `BadSignature`, so code that treats
+ * any unreadable signed value as "no value" needs one `catch`.
+ *
+ * @example
+ * ```ts
+ * import { BadPayload, BadSignature } from "@django-interop/session";
+ * const error = new BadPayload("Payload inflates past 1048576 bytes");
+ * console.log(error instanceof BadSignature, error.code); // true "BAD_PAYLOAD"
+ * ```
+ */
+export class BadPayload extends BadSignature {
+  /**
+   * Creates the error.
+   *
+   * @param message what is wrong with the payload
+   */
+  constructor(message: string) {
+    super(message, "BAD_PAYLOAD");
   }
 }
 
