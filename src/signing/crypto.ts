@@ -1,0 +1,150 @@
+/**
+ * The one file that touches `crypto.subtle`. Imported HMAC keys are cached, so a hot path (one
+ * signature check per request) never re-derives or re-imports a key: `importKey` costs about as
+ * much as the HMAC itself.
+ *
+ * @module
+ */
+
+/** The hash functions Django's `salted_hmac` is used with. */
+export type Algorithm = "sha1" | "sha256" | "sha512";
+
+const HASHES: Record<Algorithm, string> = { sha1: "SHA-1", sha256: "SHA-256", sha512: "SHA-512" };
+const encoder = new TextEncoder();
+
+/** At most this many imported keys are kept; the oldest is dropped first (secrets x salts is small). */
+const CACHE_LIMIT = 256;
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function cached(id: string, make: () => Promise<CryptoKey>): Promise<CryptoKey> {
+  let key = keys.get(id);
+  if (key) return key;
+  if (keys.size >= CACHE_LIMIT) keys.delete(keys.keys().next().value!);
+  key = make();
+  keys.set(id, key);
+  // A failed import must not poison the cache.
+  key.catch(() => keys.delete(id));
+  return key;
+}
+
+function hashOf(algorithm: Algorithm): string {
+  const hash = HASHES[algorithm];
+  if (!hash) throw new TypeError(`Unsupported algorithm ${JSON.stringify(algorithm)}`);
+  return hash;
+}
+
+function importHmac(algorithm: Algorithm, raw: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey(
+    "raw",
+    raw as Uint8Array<ArrayBuffer>,
+    { name: "HMAC", hash: hashOf(algorithm) },
+    false,
+    ["sign"],
+  );
+}
+
+/** UTF-8 bytes of a string; bytes are passed through. */
+export function utf8(value: string | Uint8Array): Uint8Array {
+  return typeof value === "string" ? encoder.encode(value) : value;
+}
+
+/**
+ * The raw digest of `data`.
+ *
+ * @param algorithm the hash function
+ * @param data the bytes to hash
+ * @returns the digest
+ */
+export async function digest(algorithm: Algorithm, data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(
+    await crypto.subtle.digest(hashOf(algorithm), data as Uint8Array<ArrayBuffer>),
+  );
+}
+
+/**
+ * HMAC of `data` under raw key bytes; the imported key is cached per (algorithm, key bytes).
+ *
+ * @param algorithm the hash function
+ * @param keyBytes the raw HMAC key
+ * @param data the message
+ * @returns the raw MAC
+ */
+export async function hmac(
+  algorithm: Algorithm,
+  keyBytes: Uint8Array,
+  data: Uint8Array,
+): Promise<Uint8Array> {
+  const id = `raw\0${algorithm}\0${String.fromCharCode(...keyBytes)}`;
+  const key = await cached(id, () => importHmac(algorithm, keyBytes));
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, data as Uint8Array<ArrayBuffer>));
+}
+
+/**
+ * Django's `salted_hmac` key schedule: HMAC under `H(keySalt + secret)`. The derived key is cached
+ * per (algorithm, keySalt, secret), so the digest and the import happen once per triple.
+ *
+ * @param algorithm the hash function, used both to derive the key and for the HMAC
+ * @param keySalt the namespace (Django's `key_salt`)
+ * @param secret the secret (Django's `SECRET_KEY` or one of its fallbacks)
+ * @param data the message
+ * @returns the raw MAC
+ */
+export async function saltedHmacBytes(
+  algorithm: Algorithm,
+  keySalt: string,
+  secret: string,
+  data: Uint8Array,
+): Promise<Uint8Array> {
+  const id = `salted\0${algorithm}\0${keySalt.length}\0${keySalt}${secret}`;
+  const key = await cached(
+    id,
+    async () => importHmac(algorithm, await digest(algorithm, encoder.encode(keySalt + secret))),
+  );
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, data as Uint8Array<ArrayBuffer>));
+}
+
+/**
+ * PBKDF2-HMAC (what Django's `PBKDF2PasswordHasher` / `PBKDF2SHA1PasswordHasher` compute).
+ *
+ * @param password the password, UTF-8 encoded
+ * @param salt the salt, UTF-8 encoded
+ * @param iterations the iteration count
+ * @param hash the PRF's hash function
+ * @param lengthBytes the derived key length
+ * @returns the derived key
+ */
+export async function pbkdf2(
+  password: string,
+  salt: string,
+  iterations: number,
+  hash: "SHA-256" | "SHA-1",
+  lengthBytes: number,
+): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, [
+    "deriveBits",
+  ]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "PBKDF2", hash, salt: encoder.encode(salt), iterations },
+    key,
+    lengthBytes * 8,
+  );
+  return new Uint8Array(bits);
+}
+
+/**
+ * Whether two strings or byte arrays are equal, in time that depends only on their lengths
+ * (Django's `constant_time_compare`). Best-effort: JavaScript engines promise nothing about timing,
+ * but the loop never exits early and never branches on the data.
+ *
+ * @param a one value
+ * @param b the other value
+ * @returns whether they are equal
+ */
+export function timingSafeEqual(a: string | Uint8Array, b: string | Uint8Array): boolean {
+  const x = utf8(a);
+  const y = utf8(b);
+  let diff = x.length ^ y.length;
+  const n = Math.max(x.length, y.length);
+  for (let i = 0; i < n; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}

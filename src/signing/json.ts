@@ -1,0 +1,133 @@
+/**
+ * JSON exactly as Django's `JSONSerializer` writes it: Python's
+ * `json.dumps(obj, separators=(",", ":"))` with `ensure_ascii`, then read back as Latin-1.
+ *
+ * Numbers: a JavaScript number has no int/float distinction, so a whole number below 1e21 is
+ * written as the exact Python int it holds (`1`, never `1.0`: Django's `1.0` comes back as `1`), and
+ * any other number in Python's float `repr` form (`1e-05`, not `0.00001`; `1e+21`). Python ints
+ * beyond 2^53 are read as the nearest double (`2**64` reads as `18446744073709552000`), as
+ * `JSON.parse` does everywhere. Object keys keep
+ * JavaScript's order (integer-like keys first), which Python reads as the same dict.
+ *
+ * @module
+ */
+
+/**
+ * Python's `json.dumps(value, separators=(",", ":"))` (ensure_ascii on), byte for byte.
+ *
+ * @param value null, booleans, finite numbers, strings, arrays and plain objects, nested
+ * @returns ASCII-only JSON text: every character from U+007F up is a lowercase `\uXXXX` escape, astral
+ * characters as surrogate pairs
+ * @throws {TypeError} on anything Python's `json.loads` cannot give back: `undefined`, functions,
+ * symbols, BigInt, NaN and ±Infinity, Dates, Maps, Sets, class instances, typed arrays, array holes
+ * and circular references
+ * @example
+ * ```ts
+ * import { pythonJsonDumps } from "@django-interop/session";
+ * console.log(pythonJsonDumps({ name: "Zoë", n: [1, 0.5, 1e-7] })); // {"name":"Zo\u00eb","n":[1,0.5,1e-07]}
+ * ```
+ */
+export function pythonJsonDumps(value: unknown): string {
+  return write(value, []);
+}
+
+function write(value: unknown, path: object[]): string {
+  switch (typeof value) {
+    case "string":
+      return writeString(value);
+    case "number":
+      return writeNumber(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      if (value === null) return "null";
+      return writeContainer(value, path);
+    default:
+      throw new TypeError(`Object of type ${typeof value} is not JSON serializable for Django`);
+  }
+}
+
+// Python escapes everything outside " "-"~" (json.encoder's ESCAPE_ASCII), so U+007F too.
+const NON_ASCII = /[\u007f-\uffff]/g;
+
+function escapeChar(c: string): string {
+  return "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0");
+}
+
+function writeString(value: string): string {
+  // JSON.stringify already writes Python's escapes below U+0020 (\b \t \n \f \r, else \u00xx) and
+  // escapes lone surrogates in lowercase; only the ensure_ascii step is left.
+  const json = JSON.stringify(value);
+  NON_ASCII.lastIndex = 0;
+  return NON_ASCII.test(json) ? json.replace(NON_ASCII, escapeChar) : json;
+}
+
+function writeNumber(value: number): string {
+  if (!Number.isFinite(value)) {
+    throw new TypeError(
+      `${value} is not JSON: Python would write it, but JSON.parse cannot read it`,
+    );
+  }
+  if (Number.isSafeInteger(value)) return String(value); // String(-0) is "0"
+  // Below 1e21 Python gets the exact integer the double holds (2**60, not String()'s
+  // 1152921504606847000); from 1e21 on String() uses exponent form, which is Python's float repr.
+  if (Number.isInteger(value) && Math.abs(value) < 1e21) return BigInt(value).toString();
+  if (Math.abs(value) >= 1e21) return String(value);
+  // Python's repr switches to exponent notation below 1e-4 and pads the exponent to two digits.
+  if (Math.abs(value) >= 1e-4) return String(value);
+  const [mantissa, exponent] = value.toExponential().split("e");
+  const sign = exponent[0];
+  return `${mantissa}e${sign}${exponent.slice(1).padStart(2, "0")}`;
+}
+
+function writeContainer(value: object, path: object[]): string {
+  if (path.includes(value)) throw new TypeError("Circular reference detected");
+  path.push(value);
+  let out: string;
+  if (Array.isArray(value)) {
+    const items: string[] = [];
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) throw new TypeError(`Array hole at index ${i} is not JSON serializable`);
+      items.push(write(value[i], path));
+    }
+    out = `[${items.join(",")}]`;
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      const name = value.constructor?.name ?? "object";
+      throw new TypeError(`Object of type ${name} is not JSON serializable for Django`);
+    }
+    const items: string[] = [];
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined) throw new TypeError(`Key ${JSON.stringify(key)} is undefined`);
+      items.push(`${writeString(key)}:${write(item, path)}`);
+    }
+    out = `{${items.join(",")}}`;
+  }
+  path.pop();
+  return out;
+}
+
+/**
+ * Reads JSON bytes as Django does (`json.loads(data.decode("latin-1"))`): each byte is one character,
+ * so what Django wrote (ASCII) reads the same, and stray UTF-8 bytes read as Django would see them.
+ *
+ * @param bytes the JSON bytes
+ * @returns the parsed value
+ * @throws {SyntaxError} when the text is not JSON (including Python's `NaN` and `Infinity`)
+ */
+export function parseLatin1Json(bytes: Uint8Array): unknown {
+  return JSON.parse(latin1(bytes));
+}
+
+const ascii = new TextDecoder();
+
+function latin1(bytes: Uint8Array): string {
+  // TextDecoder("latin1") is windows-1252 per the WHATWG Encoding spec, so Latin-1 is done by hand.
+  if (bytes.every((b) => b < 0x80)) return ascii.decode(bytes);
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 8192) {
+    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return out;
+}

@@ -1,0 +1,116 @@
+/**
+ * Django's `SessionBase.encode` / `decode`: how every session store writes `session_data`.
+ *
+ * Django 3.1+ writes `dumps(data, salt="django.contrib.sessions.SessionStore", compress=True)`, e.g.
+ * `eyJhIjoxfQ:1r31eq:<signature>` for `{"a": 1}`. `decodeSession` also reads the sha1-signed variant
+ * and the pre-3.1 format, both accepted by Django 3.1/3.2, and tries every fallback key.
+ *
+ * @module
+ */
+
+import { BadPayload } from "../errors.ts";
+// Type only: signing never loads session code at runtime.
+import type { SessionData } from "../session/store.ts";
+import { legacyDecode, legacyEncode } from "./legacy_session.ts";
+import { TimestampSigner } from "./signer.ts";
+
+/** Django's settings that decide how session data is signed, in camelCase. */
+export interface SessionCodecOptions {
+  /** Django's `SECRET_KEY`. */
+  secretKey: string;
+  /** Django's `SECRET_KEY_FALLBACKS` (4.1+): older keys still accepted by decode. @default {[]} */
+  secretKeyFallbacks?: string[];
+  /**
+   * The `__qualname__` of the Django SessionStore class; the salt is `"django.contrib.sessions." +`
+   * this name. @default {"SessionStore"} (db, cached_db, cache, file and signed_cookies backends)
+   */
+  storeClassName?: string;
+  /**
+   * `"sha1"` writes the pre-3.1 format, as Django 3.1/3.2 do under
+   * `DEFAULT_HASHING_ALGORITHM = "sha1"` (and as Django ≤ 3.0 read). Decode accepts both anyway.
+   * @default {"sha256"}
+   */
+  defaultHashingAlgorithm?: "sha256" | "sha1";
+  /** The most bytes a compressed session may inflate to. @default {1048576} (1 MiB) */
+  maxDecompressedBytes?: number;
+  /**
+   * Told why stored data was rejected (Django logs "Session data corrupted").
+   * @default {undefined}
+   */
+  onCorrupt?: (error: Error) => void;
+}
+
+function signerFor(options: SessionCodecOptions, legacyAlgorithm?: "sha1"): TimestampSigner {
+  return new TimestampSigner({
+    key: options.secretKey,
+    fallbackKeys: options.secretKeyFallbacks,
+    salt: `django.contrib.sessions.${options.storeClassName ?? "SessionStore"}`,
+    algorithm: "sha256",
+    legacyAlgorithm,
+  });
+}
+
+/**
+ * Encodes session data as Django's `SessionStore().encode(data)` does.
+ *
+ * @param data the session dictionary
+ * @param options the secret key and, optionally, the store class name and hashing algorithm
+ * @returns the text for `django_session.session_data`
+ * @throws {TypeError} when `data` holds something Python's JSON cannot give back (undefined,
+ * functions, BigInt, NaN, Date, Map, class instances...)
+ * @example
+ * ```ts
+ * import { decodeSession, encodeSession } from "@django-interop/session";
+ * const options = { secretKey: "django-insecure-key" };
+ * const text = await encodeSession({ _auth_user_id: "1" }, options);
+ * console.log(await decodeSession(text, options)); // { _auth_user_id: "1" }
+ * ```
+ */
+export function encodeSession(data: SessionData, options: SessionCodecOptions): Promise<string> {
+  if (options.defaultHashingAlgorithm === "sha1") {
+    return legacyEncode(data, options.secretKey, options.storeClassName ?? "SessionStore");
+  }
+  return signerFor(options).signObject(data, { compress: true });
+}
+
+/**
+ * Decodes session data written by Django (3.1+ sha256, 3.1/3.2 sha1, pre-3.1) or by
+ * `encodeSession`. Never throws: anything bad reads as an empty session and goes to `onCorrupt`.
+ *
+ * @param value the stored `session_data`
+ * @param options the secret key and, optionally, fallbacks, store class name, cap and hook
+ * @returns the session dictionary, or `{}`
+ * @example
+ * ```ts
+ * import { decodeSession } from "@django-interop/session";
+ * const data = await decodeSession("tampered", {
+ *   secretKey: "django-insecure-key",
+ *   onCorrupt: (error) => console.warn("Session data corrupted:", error.message),
+ * });
+ * console.log(data); // {}
+ * ```
+ */
+export async function decodeSession(
+  value: string,
+  options: SessionCodecOptions,
+): Promise<SessionData> {
+  try {
+    // Django's signed formats always contain ":"; base64 never does, so the format is unambiguous.
+    const data = value.includes(":")
+      ? await signerFor(options, "sha1").unsignObject(value, {
+        maxDecompressedBytes: options.maxDecompressedBytes,
+      })
+      : await legacyDecode(
+        value,
+        [options.secretKey, ...options.secretKeyFallbacks ?? []],
+        options.storeClassName ?? "SessionStore",
+      );
+    if (data === null || typeof data !== "object" || Array.isArray(data)) {
+      throw new BadPayload("Session data is not a JSON object");
+    }
+    return data as SessionData;
+  } catch (error) {
+    options.onCorrupt?.(error as Error);
+    return {};
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * Django's `django.core.signing.Signer` and `TimestampSigner`.
+ *
+ * `sign("hello")` gives `hello:<signature>`, where the signature is the unpadded URL-safe base64 of
+ * `salted_hmac(salt + "signer", value, key, algorithm)`; `TimestampSigner` signs
+ * `value:<base62 seconds>` instead. `unsign` splits on the last separator and compares in constant
+ * time against the key and then each fallback key (Django 4.1's `SECRET_KEY_FALLBACKS`).
+ *
+ * @module
+ */
+
+import { BadPayload, BadSignature, SignatureExpired } from "../errors.ts";
+import { b64Encode, base62Decode, base62Encode } from "./base64.ts";
+import { type Algorithm, timingSafeEqual } from "./crypto.ts";
+import { decodePayload, encodePayload } from "./payload.ts";
+import { saltedHmac } from "./salted_hmac.ts";
+
+/** Options of {@linkcode Signer} and {@linkcode TimestampSigner}. */
+export interface SignerOptions {
+  /** The secret key (Django's `SECRET_KEY`). */
+  key: string;
+  /**
+   * Between value and signature; cannot be empty or only `A-z0-9-_=`.
+   * @default {":"}
+   */
+  sep?: string;
+  /**
+   * The namespace mixed into the HMAC key.
+   * @default {"django.core.signing.Signer"} (`"django.core.signing.TimestampSigner"` for
+   * `TimestampSigner`), Django's `module.ClassName`
+   */
+  salt?: string;
+  /**
+   * The HMAC hash.
+   * @default {"sha256"}
+   */
+  algorithm?: Algorithm;
+  /**
+   * Older secrets still accepted by `unsign` (Django's `SECRET_KEY_FALLBACKS`).
+   * @default {[]}
+   */
+  fallbackKeys?: string[];
+  /**
+   * Also accept a signature made with this hash, as Django 3.1/3.2 accept sha1 besides sha256.
+   * @default {undefined} (Django 4.0+ behaviour: only `algorithm`)
+   */
+  legacyAlgorithm?: "sha1";
+}
+
+/** Options of `signObject`. */
+export interface SignObjectOptions {
+  /**
+   * zlib-compress the JSON when that saves more than one byte (marked by a leading `.`).
+   * @default {false}
+   */
+  compress?: boolean;
+}
+
+/** Options of `unsignObject`. */
+export interface UnsignObjectOptions {
+  /**
+   * The most bytes a compressed payload may inflate to.
+   * @default {1048576} (1 MiB)
+   */
+  maxDecompressedBytes?: number;
+}
+
+// Django's _SEP_UNSAFE: `A-z` is the ASCII range A..z, which includes [\]^_ and the backtick.
+const UNSAFE_SEP = /^[A-z0-9\-_=]*$/;
+
+/**
+ * Signs strings as Django's `Signer` does and verifies what Django signed.
+ *
+ * @example
+ * ```ts
+ * import { Signer } from "@django-interop/session";
+ * const signer = new Signer({ key: "secret" });
+ * const signed = await signer.sign("hello"); // "hello:<43 characters>"
+ * console.log(await signer.unsign(signed)); // hello
+ * ```
+ */
+export class Signer {
+  /** Django's `module.ClassName` of this class, the default salt. */
+  protected static readonly djangoName: string = "django.core.signing.Signer";
+  /** The separator. */
+  readonly sep: string;
+  /** The salt. */
+  readonly salt: string;
+  /** The HMAC hash. */
+  readonly algorithm: Algorithm;
+  readonly #keys: string[];
+  readonly #legacyAlgorithm?: Algorithm;
+
+  /**
+   * Creates a signer.
+   *
+   * @param options the key and, optionally, separator, salt, algorithm and fallback keys
+   * @throws {TypeError} on an empty key or an unsafe separator
+   */
+  constructor(options: SignerOptions) {
+    const { key, sep = ":", salt, algorithm = "sha256", fallbackKeys = [] } = options;
+    if (!key) throw new TypeError("Signer needs a non-empty key");
+    if (UNSAFE_SEP.test(sep)) {
+      throw new TypeError(`Unsafe Signer separator: ${JSON.stringify(sep)}`);
+    }
+    this.sep = sep;
+    this.salt = salt || (new.target as typeof Signer).djangoName;
+    this.algorithm = algorithm;
+    this.#keys = [key, ...fallbackKeys];
+    this.#legacyAlgorithm = options.legacyAlgorithm;
+  }
+
+  /**
+   * The signature of `value` alone (Django's `Signer.signature`).
+   *
+   * @param value the value to sign
+   * @param key the secret to use
+   * @default key the signer's key
+   * @returns unpadded URL-safe base64 (43 characters for sha256, 27 for sha1)
+   */
+  signature(value: string, key: string = this.#keys[0]): Promise<string> {
+    return this.#signature(value, key, this.algorithm);
+  }
+
+  async #signature(value: string, key: string, algorithm: Algorithm): Promise<string> {
+    return b64Encode(await saltedHmac(this.salt + "signer", value, key, algorithm));
+  }
+
+  /**
+   * `value`, the separator, and the signature.
+   *
+   * @param value the value to sign
+   * @returns the signed value
+   */
+  async sign(value: string): Promise<string> {
+    return `${value}${this.sep}${await this.signature(value)}`;
+  }
+
+  /**
+   * The value inside `signed`, once its signature matches the key or a fallback key.
+   *
+   * @param signed a signed value
+   * @returns the value
+   * @throws {BadSignature} when there is no separator or no key's signature matches
+   */
+  async unsign(signed: string): Promise<string> {
+    const at = signed.lastIndexOf(this.sep);
+    if (at < 0) throw new BadSignature(`No "${this.sep}" found in value`);
+    const value = signed.slice(0, at);
+    const signature = signed.slice(at + this.sep.length);
+    const algorithms = this.#legacyAlgorithm
+      ? [this.algorithm, this.#legacyAlgorithm]
+      : [this.algorithm];
+    for (const key of this.#keys) {
+      for (const algorithm of algorithms) {
+        if (timingSafeEqual(signature, await this.#signature(value, key, algorithm))) return value;
+      }
+    }
+    throw new BadSignature(`Signature "${signature}" does not match`);
+  }
+
+  /**
+   * Signs a JSON-able value (Django's `sign_object`).
+   *
+   * @param value null, booleans, finite numbers, strings, arrays and plain objects
+   * @param options whether to compress
+   * @returns the signed payload
+   * @throws {TypeError} when `value` holds something Python's JSON cannot give back
+   */
+  async signObject(value: unknown, options: SignObjectOptions = {}): Promise<string> {
+    return this.sign(await encodePayload(value, options.compress ?? false));
+  }
+
+  /**
+   * Verifies, then decodes, a value signed by `signObject` (Django's `unsign_object`).
+   *
+   * @param signed the signed payload
+   * @param options the inflate cap
+   * @returns the value
+   * @throws {BadSignature} when the signature does not match
+   * @throws {BadPayload} when the verified payload cannot be decoded or inflates past the cap
+   */
+  async unsignObject<T = unknown>(signed: string, options: UnsignObjectOptions = {}): Promise<T> {
+    return await decodePayload(await this.unsign(signed), options.maxDecompressedBytes) as T;
+  }
+}
+
+/** Options of {@linkcode TimestampSigner}. */
+export interface TimestampSignerOptions extends SignerOptions {
+  /**
+   * The clock, in epoch milliseconds; inject a frozen one to reproduce a token byte for byte.
+   * @default {Date.now}
+   */
+  now?: () => number;
+}
+
+/** Options of `TimestampSigner.unsign`. */
+export interface UnsignTimestampOptions {
+  /** Reject values signed more than this many seconds ago. @default {undefined} (no limit) */
+  maxAge?: number;
+}
+
+/**
+ * A `Signer` that also signs the time, so `unsign` can reject old values (Django's `TimestampSigner`).
+ *
+ * @example
+ * ```ts
+ * import { TimestampSigner } from "@django-interop/session";
+ * const signer = new TimestampSigner({ key: "secret", now: () => 1700000000000 });
+ * const signed = await signer.sign("hello"); // "hello:1r31eq:<signature>"
+ * console.log(await signer.unsign(signed)); // hello
+ * ```
+ */
+export class TimestampSigner extends Signer {
+  /** Django's `module.ClassName` of this class, the default salt. */
+  protected static override readonly djangoName: string = "django.core.signing.TimestampSigner";
+  readonly #now: () => number;
+
+  /**
+   * Creates a timestamp signer.
+   *
+   * @param options the `Signer` options and a clock
+   * @throws {TypeError} on an empty key or an unsafe separator
+   */
+  constructor(options: TimestampSignerOptions) {
+    super(options);
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Signs `value` with the current time in whole seconds.
+   *
+   * @param value the value to sign
+   * @returns `value:<base62 seconds>:<signature>`
+   */
+  override sign(value: string): Promise<string> {
+    return super.sign(`${value}${this.sep}${base62Encode(Math.floor(this.#now() / 1000))}`);
+  }
+
+  /**
+   * Verifies the signature FIRST, then the age.
+   *
+   * @param signed a value from `sign`
+   * @param options `maxAge` in seconds
+   * @returns the value
+   * @throws {BadSignature} when the signature does not match
+   * @throws {SignatureExpired} when the signature matches but is older than `maxAge`
+   */
+  override async unsign(signed: string, options: UnsignTimestampOptions = {}): Promise<string> {
+    const result = await super.unsign(signed);
+    const at = result.lastIndexOf(this.sep);
+    let timestamp: number;
+    try {
+      if (at < 0) throw new SyntaxError(`No "${this.sep}" before the signature`);
+      timestamp = base62Decode(result.slice(at + this.sep.length));
+    } catch (error) {
+      throw new BadPayload(`Invalid timestamp: ${(error as Error).message}`);
+    }
+    if (options.maxAge !== undefined) {
+      const age = this.#now() / 1000 - timestamp;
+      if (age > options.maxAge) {
+        throw new SignatureExpired(`Signature age ${age} > ${options.maxAge} seconds`);
+      }
+    }
+    return result.slice(0, at);
+  }
+
+  /**
+   * Verifies (signature, then age), then decodes a value signed by `signObject`.
+   *
+   * @param signed the signed payload
+   * @param options `maxAge` in seconds and the inflate cap
+   * @returns the value
+   * @throws {BadSignature} when the signature does not match
+   * @throws {SignatureExpired} when it is older than `maxAge`
+   * @throws {BadPayload} when the verified payload cannot be decoded or inflates past the cap
+   */
+  override async unsignObject<T = unknown>(
+    signed: string,
+    options: UnsignObjectOptions & UnsignTimestampOptions = {},
+  ): Promise<T> {
+    return await decodePayload(
+      await this.unsign(signed, options),
+      options.maxDecompressedBytes,
+    ) as T;
+  }
+}
