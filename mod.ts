@@ -53,3 +53,31 @@ export {
   createSqliteSessionTable,
   type SqliteConnectionOptions,
 } from "./src/stores/sqlite_schema.ts";
+export {
+  type CookieAttributes,
+  httpDate,
+  isLegalCookieName,
+  parseCookie,
+  serializeCookie,
+} from "./src/http/cookie.ts";
+export {
+  type CookieSettings,
+  cookieSettings,
+  type SameSite,
+  type SessionCookieOptions,
+} from "./src/http/options.ts";
+export {
+  type CommitDecision,
+  type CommitInput,
+  decideCommit,
+  deletionCookie,
+  sessionCookie,
+  varyOnCookie,
+} from "./src/http/commit.ts";
+export { commitSession, sessionKeyOf } from "./src/http/respond.ts";
+export {
+  type SessionContext,
+  type SessionHandler,
+  withSession,
+  type WithSessionOptions,
+} from "./src/http/with_session.ts";
