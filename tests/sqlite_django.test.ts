@@ -75,6 +75,16 @@ result = True`,
 from django.db import connection
 connection.cursor().execute(args)
 result = True`,
+  createMany: `
+from django.contrib.sessions.backends.db import SessionStore
+keys = []
+for i in range(args):
+    s = SessionStore(); s["django"] = i; s.save(); keys.append(s.session_key)
+result = keys`,
+  countLive: `
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+result = Session.objects.filter(pk__in=args, expire_date__gt=timezone.now()).count()`,
   decodeAll: `
 from django.contrib.sessions.backends.db import SessionStore
 result = [SessionStore(k).get("i") for k in args]`,
@@ -232,6 +242,17 @@ for (const version of DJANGO_VERSIONS) {
       const keys = await Promise.all(Array.from({ length: 50 }, (_, i) => saved({ i })));
       assert.equal(new Set(keys).size, 50);
       assert.deepEqual(await dj().run(PY.decodeAll, keys), keys.map((_, i) => i));
+    });
+
+    test("Django and we write the file at the same moment: every write lands", async () => {
+      // Django's 200 saves run in its own process while ours run here: each side's writes meet
+      // the other's lock, and the busy timeouts (ours and Django's 5 s) make them wait, not fail.
+      const theirs = dj().run<string[]>(PY.createMany, 200);
+      const mine: string[] = [];
+      for (let i = 0; i < 200; i++) mine.push(await saved({ i }));
+      const keys = [...await theirs, ...mine];
+      assert.equal(new Set(keys).size, 400);
+      assert.equal(await dj().run(PY.countLive, keys), 400);
     });
 
     test("a new key that collides with Django's row is drawn again", async () => {
