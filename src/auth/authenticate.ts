@@ -1,0 +1,54 @@
+/**
+ * Django's `ModelBackend.authenticate`: a username and a password in, the user row (or `null`) out.
+ *
+ * @module
+ */
+import { canAuthenticate } from "./get_user.ts";
+import { makePassword, verifyPassword } from "./hashers.ts";
+import { type AuthOptions, MODEL_BACKEND } from "./session_auth.ts";
+import type { DjangoUser } from "./user_model.ts";
+
+/** Options of {@linkcode authenticate}. */
+export interface AuthenticateOptions extends AuthOptions {
+  /**
+   * PBKDF2 iterations spent when the username does not exist, so that the answer takes about as
+   * long as for a wrong password and does not reveal which usernames exist (Django ticket #20760).
+   * Match Django's `PBKDF2PasswordHasher.iterations`: 260000 (3.2), 600000 (4.2), 1000000 (5.2).
+   *
+   * @default 1000000
+   */
+  unknownUserIterations?: number;
+}
+
+/**
+ * Checks a username and password as Django's `ModelBackend` does: the user whose `usernameField`
+ * equals `username` exactly, whose password verifies and who is active. Pass the result to `login`.
+ *
+ * @param options the user source and Django's auth settings
+ * @param username the username as typed
+ * @param password the password as typed
+ * @returns the user row, or `null` for an unknown user, a wrong password or an inactive user
+ * @throws {UnsupportedHasher} when the user's password was hashed with argon2, bcrypt, scrypt, …
+ * @throws {StoreUnavailable} when the user table cannot be read
+ *
+ * @example
+ * ```ts ignore
+ * const user = await authenticate(auth, form.get("username"), form.get("password"));
+ * if (user) await login(session, user, auth);
+ * ```
+ */
+export async function authenticate(
+  options: AuthenticateOptions,
+  username: string,
+  password: string,
+): Promise<DjangoUser | null> {
+  const user = await options.users.find("username", username);
+  if (user === null) {
+    await makePassword(password, { iterations: options.unknownUserIterations });
+    return null;
+  }
+  const encoded = typeof user.password === "string" ? user.password : null;
+  return await verifyPassword(password, encoded) && canAuthenticate(user, MODEL_BACKEND)
+    ? user
+    : null;
+}

@@ -1,0 +1,105 @@
+/**
+ * Django's `django.contrib.auth.login` and `logout` on a shared session: a user logged in here is
+ * logged in to Django, and the other way round.
+ *
+ * @module
+ */
+import { ImproperlyConfigured } from "../errors.ts";
+import type { Session } from "../session/session.ts";
+import type { SessionData } from "../session/store.ts";
+import { timingSafeEqual } from "../signing/crypto.ts";
+import {
+  type AuthOptions,
+  BACKEND_SESSION_KEY,
+  currentAuthHash,
+  HASH_SESSION_KEY,
+  MODEL_BACKEND,
+  SESSION_KEY,
+} from "./session_auth.ts";
+import { canonicalPk, type DjangoUser } from "./user_model.ts";
+
+/** Options of {@linkcode login}. */
+export interface LoginOptions extends AuthOptions {
+  /**
+   * The dotted path stored as `_auth_user_backend`; it must be one of `backends` for Django to
+   * accept the session.
+   *
+   * @default the only entry of `backends` (Django's `ModelBackend`)
+   */
+  backend?: string;
+}
+
+function backendOf(options: LoginOptions): string {
+  if (options.backend !== undefined) return options.backend;
+  const backends = options.backends ?? [MODEL_BACKEND];
+  // Django's `_get_backend_from_user` refuses to guess between several backends.
+  if (backends.length !== 1) {
+    throw new ImproperlyConfigured("several backends are configured: pass `backend` to login()");
+  }
+  return backends[0];
+}
+
+/**
+ * Logs `user` in to `session` as Django's `login` does. If the session already belongs to another
+ * user (or to this user under another password) it is flushed; if it belongs to no one, its key is
+ * cycled against session fixation; then `_auth_user_id` (the primary key as a string),
+ * `_auth_user_backend` and `_auth_user_hash` are set. Save the session afterwards (the HTTP
+ * wrapper does). Django's login also rotates the CSRF token (`rotate_token`); a TypeScript app with
+ * its own CSRF protection should do the same.
+ *
+ * @param session the request's session; loaded here if it is not yet
+ * @param user a user row from `getUser` or `authenticate`
+ * @param options the user source, Django's auth settings and the backend to record
+ * @throws {ImproperlyConfigured} when the user row has no primary key, or several `backends` are
+ *   configured and no `backend` is given
+ * @throws {StoreUnavailable} when the session store fails
+ *
+ * @example
+ * ```ts ignore
+ * const user = await authenticate(auth, "alice", password);
+ * if (user) await login(session, user, auth);
+ * ```
+ */
+export async function login<T extends SessionData>(
+  session: Session<T>,
+  user: DjangoUser,
+  options: LoginOptions,
+): Promise<void> {
+  const data = await (session as unknown as Session).load();
+  const { pk: pkColumn, pkKind } = options.users.model;
+  const pk = canonicalPk(pkKind, user[pkColumn]);
+  if (pk === null) throw new ImproperlyConfigured(`the user row has no "${pkColumn}" to log in`);
+  const backend = backendOf(options);
+  const hash = await currentAuthHash(String(user.password ?? ""), options);
+  if (data.has(SESSION_KEY)) {
+    const stored = data.get(HASH_SESSION_KEY);
+    if (
+      canonicalPk(pkKind, data.get(SESSION_KEY)) !== pk ||
+      !timingSafeEqual(typeof stored === "string" ? stored : "", hash)
+    ) {
+      // Another user's session must not be reused, not even its anonymous data.
+      await data.flush();
+    }
+  } else {
+    await data.cycleKey();
+  }
+  data.set(SESSION_KEY, pk);
+  data.set(BACKEND_SESSION_KEY, backend);
+  data.set(HASH_SESSION_KEY, hash);
+}
+
+/**
+ * Logs the session out as Django's `logout` does: the session is flushed (its row deleted, its data
+ * emptied, its key dropped), so Django sees an anonymous visitor from now on.
+ *
+ * @param session the request's session
+ * @throws {StoreUnavailable} when the session store fails
+ *
+ * @example
+ * ```ts ignore
+ * await logout(session);
+ * ```
+ */
+export async function logout<T extends SessionData>(session: Session<T>): Promise<void> {
+  await session.flush();
+}

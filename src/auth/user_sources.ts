@@ -1,0 +1,141 @@
+/**
+ * Where `getUser` and `authenticate` find users: one parameterised `SELECT` per lookup on the user
+ * table, through the same PostgreSQL and SQLite clients the session stores take. Names come from a
+ * checked {@linkcode UserModel} and are quoted; values are always bound, never interpolated.
+ *
+ * @module
+ */
+import { StoreUnavailable } from "../errors.ts";
+import { type PostgresClient, rowsQuery } from "../stores/postgres_client.ts";
+import { firstRow, type SqliteDatabase, type SqliteStatement } from "../stores/sqlite_driver.ts";
+import {
+  canonicalPk,
+  type DjangoUser,
+  readCell,
+  type ResolvedUserModel,
+  resolveUserModel,
+  type UserModel,
+} from "./user_model.ts";
+
+/**
+ * Finds user rows. `value` is already canonical for the primary key (see `canonicalPk`).
+ *
+ * @example
+ * ```ts ignore
+ * const users: UserSource = postgresUsers(sql);
+ * const admin = await users.find("username", "admin");
+ * ```
+ */
+export interface UserSource {
+  /** The user table this source reads. */
+  readonly model: ResolvedUserModel;
+  /**
+   * The user whose primary key, or `usernameField`, equals `value` (exactly, as Django's `get()`),
+   * or `null`; rejects with `StoreUnavailable` when the database fails.
+   */
+  find(field: "pk" | "username", value: string): Promise<DjangoUser | null>;
+}
+
+function quote(name: string): string {
+  return `"${name}"`;
+}
+
+function toUser(model: ResolvedUserModel, cells: unknown[]): DjangoUser {
+  const entries = Object.entries(model.columns);
+  return Object.fromEntries(entries.map(([name, kind], i) => [name, readCell(kind, cells[i])]));
+}
+
+async function guarded<T>(lookup: () => T | Promise<T>): Promise<T> {
+  try {
+    return await lookup();
+  } catch (error) {
+    throw new StoreUnavailable("user lookup", error);
+  }
+}
+
+/**
+ * Users in PostgreSQL, read with postgres.js, Bun's `SQL` or PGlite. Every column is selected as
+ * text (datetimes as ISO 8601 through `to_json`), so neither the client's parsers nor the server's
+ * `DateStyle` change what is read.
+ *
+ * @param client the PostgreSQL client, on the database (and `search_path`) Django uses
+ * @param model a custom user model
+ * @default model `auth_user`
+ * @returns the user source
+ * @throws {ImproperlyConfigured} when the model's names are not plain SQL names
+ *
+ * @example
+ * ```ts ignore
+ * import postgres from "postgres";
+ * import { postgresUsers } from "@django-interop/session";
+ * const users = postgresUsers(postgres("postgres://postgres@127.0.0.1/app"));
+ * ```
+ */
+export function postgresUsers(client: PostgresClient, model?: UserModel): UserSource {
+  const resolved = resolveUserModel(model);
+  const query = rowsQuery(client);
+  const select = Object.entries(resolved.columns)
+    .map(([name, kind]) =>
+      kind === "datetime" ? `to_json(${quote(name)})#>>'{}'` : `${quote(name)}::text`
+    )
+    .join(", ");
+  // A typed parameter keeps the primary-key index usable (int4 = int8 is in the btree family).
+  const cast = { int: "::bigint", uuid: "::uuid" }[resolved.pkKind as string] ?? "";
+  const from = `SELECT ${select} FROM ${quote(resolved.table)} WHERE `;
+  const statements = {
+    pk: `${from}${quote(resolved.pk)} = $1${cast}`,
+    username: `${from}${quote(resolved.usernameField)} = $1`,
+  };
+  return {
+    model: resolved,
+    find: (field, value) =>
+      guarded(async () => {
+        const [row] = await query(statements[field], [value]);
+        return row ? toUser(resolved, row) : null;
+      }),
+  };
+}
+
+/**
+ * Users in SQLite, read with `bun:sqlite`, `node:sqlite` or `better-sqlite3`. Django keeps UUID
+ * keys there as 32 hex digits (`char(32)`), so that is what a UUID key is matched as.
+ *
+ * @param db the SQLite database Django uses
+ * @param model a custom user model
+ * @default model `auth_user`
+ * @returns the user source
+ * @throws {ImproperlyConfigured} when the model's names are not plain SQL names
+ *
+ * @example
+ * ```ts ignore
+ * import { DatabaseSync } from "node:sqlite";
+ * import { sqliteUsers } from "@django-interop/session";
+ * const users = sqliteUsers(new DatabaseSync("db.sqlite3"));
+ * ```
+ */
+export function sqliteUsers(db: SqliteDatabase, model?: UserModel): UserSource {
+  const resolved = resolveUserModel(model);
+  const names = Object.keys(resolved.columns);
+  const from = `SELECT ${names.map(quote).join(", ")} FROM ${quote(resolved.table)} WHERE `;
+  // Prepared on first use (the table may not exist yet when the source is made), then reused.
+  const statements = new Map<"pk" | "username", SqliteStatement>();
+  const statement = (field: "pk" | "username") => {
+    let found = statements.get(field);
+    if (!found) {
+      const name = field === "pk" ? resolved.pk : resolved.usernameField;
+      statements.set(field, found = db.prepare(`${from}${quote(name)} = ?`));
+    }
+    return found;
+  };
+  return {
+    model: resolved,
+    find: (field, value) =>
+      guarded(() => {
+        const bound = field === "pk" && resolved.pkKind === "uuid"
+          ? canonicalPk("uuid", value)!.replaceAll("-", "")
+          : value;
+        const row = firstRow(statement(field).get(bound));
+        return row ? toUser(resolved, names.map((name) => row[name])) : null;
+      }),
+  };
+}
