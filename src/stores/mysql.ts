@@ -1,0 +1,51 @@
+/**
+ * Django's database session backend on MySQL and MariaDB, through the caller's `mysql2` promise pool
+ * or connection. Rows are the ones `django.contrib.sessions.backends.db` (with Django's MySQL backend
+ * and `USE_TZ = True`) reads and writes, so Django and this backend serve the same users from the
+ * same table.
+ *
+ * @module
+ */
+
+import type { SessionSettings } from "../session/expiry.ts";
+import { SessionBackend } from "../session/backend.ts";
+import type { SessionData } from "../session/store.ts";
+import { type MysqlClient, MysqlDialect, type MysqlTableOptions } from "./mysql_dialect.ts";
+import { SqlStore, type SqlStoreOptions } from "./sql.ts";
+
+/** Options of {@linkcode MysqlBackend}: secret key and codec, session settings, and the table. */
+export interface MysqlBackendOptions extends SqlStoreOptions, SessionSettings, MysqlTableOptions {}
+
+/**
+ * Sessions in MySQL's or MariaDB's `django_session`, shared with Django's `db` backend (or
+ * `cached_db`, wrapped in `withCacheInvalidation`). Takes the caller's `mysql2/promise` pool or
+ * connection and never closes it.
+ *
+ * @typeParam T the shape of the session data
+ *
+ * @example
+ * ```ts ignore
+ * import mysql from "mysql2/promise";
+ * import { MysqlBackend } from "@django-interop/session";
+ * const pool = mysql.createPool("mysql://app@127.0.0.1/mysite");
+ * const sessions = new MysqlBackend(pool, { secretKey: "django-insecure-…" });
+ * const session = await sessions.getSession(cookieValue).load();
+ * ```
+ */
+export class MysqlBackend<T extends SessionData = SessionData> extends SessionBackend<T> {
+  /**
+   * Creates the backend.
+   *
+   * @param client a `mysql2/promise` `Pool`, `PoolConnection` or `Connection`
+   * @param options `secretKey` (required), codec options, session settings, `table`
+   * @throws {ImproperlyConfigured} when `table` is not a plain identifier
+   */
+  constructor(client: MysqlClient, options: MysqlBackendOptions) {
+    const { table, cookieAge, expireAtBrowserClose, expiryDates, ...store } = options;
+    super(new SqlStore(new MysqlDialect(client, { table }), store), {
+      cookieAge,
+      expireAtBrowserClose,
+      expiryDates,
+    });
+  }
+}
