@@ -1,0 +1,31 @@
+/**
+ * Settings every example server reads from the environment, with the demo's defaults: the shared
+ * Django SECRET_KEY, the database, and the port of each server (the pages link to each other; one
+ * host, so the browser sends the same `sessionid` cookie to every port).
+ */
+
+const env: Record<string, string | undefined> = (globalThis as {
+  process?: { env: Record<string, string | undefined> };
+}).process?.env ?? {};
+
+/** Django's SECRET_KEY, shared with examples/django_app.py. */
+export const SECRET_KEY = env.DJANGO_SECRET_KEY ?? "django-insecure-demo-key-change-me";
+
+/** PostgreSQL URL; when unset the examples use the SQLite file, as Django does by default. */
+export const DATABASE_URL = env.DATABASE_URL;
+
+/** The SQLite file (Django's `db.sqlite3`). */
+export const SQLITE_PATH = env.SQLITE_PATH ??
+  new URL("./db.sqlite3", import.meta.url).pathname;
+
+/** The example servers, their default ports and the variable that changes each. */
+export const SERVERS = {
+  django: Number(env.DJANGO_PORT ?? 8000),
+  deno: Number(env.DENO_PORT ?? 8001),
+  bun: Number(env.BUN_PORT ?? 8002),
+  node: Number(env.NODE_PORT ?? 8003),
+  hono: Number(env.HONO_PORT ?? 8004),
+};
+
+/** The host every server listens on. */
+export const HOST = "127.0.0.1";
