@@ -81,3 +81,28 @@ export {
   withSession,
   type WithSessionOptions,
 } from "./src/http/with_session.ts";
+export {
+  makePassword,
+  type MakePasswordOptions,
+  type Pbkdf2Algorithm,
+  verifyPassword,
+} from "./src/auth/hashers.ts";
+export {
+  AUTH_USER_COLUMNS,
+  type ColumnKind,
+  type DjangoUser,
+  type ResolvedUserModel,
+  type UserModel,
+} from "./src/auth/user_model.ts";
+export { postgresUsers, sqliteUsers, type UserSource } from "./src/auth/user_sources.ts";
+export {
+  type AuthOptions,
+  BACKEND_SESSION_KEY,
+  HASH_SESSION_KEY,
+  MODEL_BACKEND,
+  SESSION_KEY,
+  sessionAuthHash,
+} from "./src/auth/session_auth.ts";
+export { getUser } from "./src/auth/get_user.ts";
+export { login, type LoginOptions, logout } from "./src/auth/login.ts";
+export { authenticate, type AuthenticateOptions } from "./src/auth/authenticate.ts";

@@ -14,14 +14,14 @@
 import { ImproperlyConfigured, UnsupportedHasher } from "../errors.ts";
 import { pbkdf2, timingSafeEqual } from "../signing/crypto.ts";
 
+/** The PBKDF2 hashers this module verifies and makes. */
+export type Pbkdf2Algorithm = "pbkdf2_sha256" | "pbkdf2_sha1";
+
 /** The PBKDF2 hashers Web Crypto can run: digest and derived length (Django's `dklen=None`). */
-const PBKDF2_HASHERS = {
+const PBKDF2_HASHERS: Record<Pbkdf2Algorithm, { hash: "SHA-256" | "SHA-1"; bytes: number }> = {
   pbkdf2_sha256: { hash: "SHA-256", bytes: 32 },
   pbkdf2_sha1: { hash: "SHA-1", bytes: 20 },
-} as const;
-
-/** The PBKDF2 hashers this module verifies and makes. */
-export type Pbkdf2Algorithm = keyof typeof PBKDF2_HASHERS;
+};
 
 /** Django's other hashers: real users may have these hashes, so they must not read as "wrong". */
 const OTHER_HASHERS = new Set([
