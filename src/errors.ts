@@ -14,7 +14,8 @@ export type ErrorCode =
   | "SESSION_NOT_LOADED"
   | "STORE_UNAVAILABLE"
   | "UNSUPPORTED_HASHER"
-  | "IMPROPERLY_CONFIGURED";
+  | "IMPROPERLY_CONFIGURED"
+  | "COOKIE_TOO_LARGE";
 
 /**
  * Base class of every error thrown by this module.
@@ -236,5 +237,37 @@ export class UnsupportedHasher extends DjangoSessionError {
         "re-hashes the password at the user's next login there).",
     );
     this.algorithm = algorithm;
+  }
+}
+
+/**
+ * A signed-cookie session grew past what browsers keep of one cookie (4096 bytes of name and value,
+ * RFC 6265 §6.1). Django sends it anyway and the browser drops it silently; this is thrown instead,
+ * at the save that made it too large.
+ *
+ * @example
+ * ```ts
+ * import { CookieTooLarge } from "@django-interop/session";
+ * const error = new CookieTooLarge(5000, 4086);
+ * console.log(error.code, error.size); // COOKIE_TOO_LARGE 5000
+ * ```
+ */
+export class CookieTooLarge extends DjangoSessionError {
+  /** The cookie value's length in bytes. */
+  readonly size: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param size the cookie value's length
+   * @param limit the most the value may take
+   */
+  constructor(size: number, limit: number) {
+    super(
+      "COOKIE_TOO_LARGE",
+      `The signed session cookie would be ${size} bytes, over the ${limit} that fit in a browser ` +
+        "cookie: keep less in the session, or use a database store.",
+    );
+    this.size = size;
   }
 }

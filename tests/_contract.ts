@@ -163,10 +163,13 @@ export function storeContract(
       const old = await saved({ user: "42" });
       const session = await fresh(old);
       await session.cycleKey();
-      assert.notEqual(session.key, old);
       assert.equal(session.modified, true);
       assert.equal((await fresh(session.key)).get("user"), "42");
-      if (serverSide) assert.equal((await fresh(old)).key, null);
+      // A signed cookie's key is its data and time: re-signed in the same second it is the same
+      // value, in Django too, and there is no row an attacker could have fixed.
+      if (!serverSide) return;
+      assert.notEqual(session.key, old);
+      assert.equal((await fresh(old)).key, null);
     });
 
     if (!serverSide) return;

@@ -1,0 +1,228 @@
+/**
+ * Django's `signed_cookies` session engine: no storage at all, the cookie value IS the session,
+ * `signing.dumps(data, salt="django.contrib.sessions.backends.signed_cookies", compress=True)`:
+ *
+ * ```ts
+ * import { loads } from "@django-interop/session";
+ * // Django 5.2: signing.dumps({"cart": [1, 2]}, salt=..., compress=True) at 1700000000
+ * const cookie = "eyJjYXJ0IjpbMSwyXX0:1r31eq:2mPJY_FaophZsfedjJXGQadp55nEWK213mlVXZ0e3Qw";
+ * const salt = "django.contrib.sessions.backends.signed_cookies";
+ * console.log(await loads(cookie, { key: "django-insecure-key", salt })); // { cart: [ 1, 2 ] }
+ * ```
+ *
+ * (`{"cart":[1,2]}` in URL-safe base64, the base62 time, the signature; a leading `.` marks a zlib
+ * payload). Loading checks the signature and then its age against `cookieAge`, Django's
+ * `SESSION_COOKIE_AGE`, as Django does. It also refuses a session whose own expiry
+ * (`setExpiry`, counted from the signing time) has passed, which Django leaves to the browser
+ * dropping the cookie: a replayed cookie then fails here as an expired row fails in a database.
+ * Anyone who has the cookie can read the data (signed, not encrypted), and a logged-out cookie
+ * replayed before it expires still loads: Django's documented limits of this engine.
+ *
+ * @module
+ */
+
+import { CookieTooLarge } from "../errors.ts";
+import { base62Decode } from "../signing/base64.ts";
+import { dumps, loads, type LoadsOptions } from "../signing/dumps.ts";
+import { SessionBackend } from "../session/backend.ts";
+import { DEFAULT_COOKIE_AGE, expiryDate, type SessionSettings } from "../session/expiry.ts";
+import type { SessionData, SessionStore } from "../session/store.ts";
+
+/** The salt Django's `signed_cookies.SessionStore` signs with (its module path, not the class). */
+const SALT = "django.contrib.sessions.backends.signed_cookies";
+const EXPIRY = "_session_expiry";
+
+/**
+ * What browsers keep of one cookie: at least 4096 bytes of name and value (RFC 6265 §6.1); Chromium
+ * and Firefox refuse a larger `name=value` without a word.
+ */
+const BROWSER_COOKIE_LIMIT = 4096;
+
+/** Options of {@linkcode SignedCookieStore}. */
+export interface SignedCookieStoreOptions {
+  /** Django's `SECRET_KEY`. */
+  secretKey: string;
+  /**
+   * Django's `SECRET_KEY_FALLBACKS` (4.1+): older keys still accepted when loading.
+   * @default {[]}
+   */
+  secretKeyFallbacks?: string[];
+  /**
+   * Django's `SESSION_COOKIE_AGE`: a cookie signed longer ago than this many seconds reads as empty.
+   * @default {1209600}
+   */
+  cookieAge?: number;
+  /**
+   * Django's `SESSION_COOKIE_NAME`, counted in the size limit.
+   * @default {"sessionid"}
+   */
+  cookieName?: string;
+  /**
+   * The most bytes `name=value` may take; saving more throws {@linkcode CookieTooLarge}.
+   * @default {4096}
+   */
+  maxCookieSize?: number;
+  /**
+   * The most bytes a compressed cookie may inflate to (checked after its signature).
+   * @default {1048576} (1 MiB)
+   */
+  maxDecompressedBytes?: number;
+  /**
+   * Told why a cookie was rejected (Django's `signed_cookies` swallows the reason).
+   * @default {undefined}
+   */
+  onCorrupt?: (error: Error) => void;
+}
+
+/**
+ * A {@linkcode SessionStore} whose keys are the signed sessions themselves: `create` and `update`
+ * return the new cookie value, `load` verifies it, and there is nothing to delete, look up or clear
+ * (Django's `exists` is always false and `clear_expired` does nothing here either).
+ *
+ * Past the browser's cookie limit Django sends the cookie anyway and the browser silently drops it, so
+ * the user's changes vanish on the next request; this store refuses instead, with
+ * {@linkcode CookieTooLarge}, so the failure shows where the data was added.
+ *
+ * @example
+ * ```ts
+ * import { SignedCookieStore } from "@django-interop/session";
+ * const store = new SignedCookieStore({ secretKey: "django-insecure-key" });
+ * const cookie = await store.create({ cart: [1, 2] }, new Date());
+ * console.log(await store.load(cookie)); // { cart: [ 1, 2 ] }
+ * ```
+ */
+export class SignedCookieStore implements SessionStore {
+  readonly #loadOptions: LoadsOptions;
+  readonly #maxAge: number;
+  readonly #room: number;
+  readonly #onCorrupt?: (error: Error) => void;
+
+  /**
+   * Creates the store.
+   *
+   * @param options the secret key, cookie age, name and size limit
+   */
+  constructor(options: SignedCookieStoreOptions) {
+    const {
+      secretKey,
+      secretKeyFallbacks = [],
+      cookieAge = DEFAULT_COOKIE_AGE,
+      cookieName = "sessionid",
+      maxCookieSize = BROWSER_COOKIE_LIMIT,
+      maxDecompressedBytes,
+      onCorrupt,
+    } = options;
+    this.#loadOptions = {
+      key: secretKey,
+      fallbackKeys: secretKeyFallbacks,
+      salt: SALT,
+      maxAge: cookieAge,
+      maxDecompressedBytes,
+    };
+    this.#maxAge = cookieAge;
+    this.#room = maxCookieSize - cookieName.length - 1;
+    this.#onCorrupt = onCorrupt;
+  }
+
+  /**
+   * Verifies a cookie value; a bad signature, an old one or an unreadable payload reads as no session.
+   *
+   * @param key the cookie value
+   * @returns the data, or null
+   */
+  async load(key: string): Promise<SessionData | null> {
+    try {
+      const data = await loads(key, this.#loadOptions);
+      if (!isPlainObject(data)) return null;
+      // The value was verified, so its timestamp (second-to-last field) is well formed.
+      const signedAt = new Date(base62Decode(key.split(":").at(-2)!) * 1000);
+      const expires = expiryDate(data[EXPIRY], this.#maxAge, signedAt);
+      return expires.getTime() > Date.now() ? data : null;
+    } catch (error) {
+      // Django's signed_cookies.load catches every exception and starts an empty session.
+      this.#onCorrupt?.(error as Error);
+      return null;
+    }
+  }
+
+  /**
+   * Signs `data` into a new cookie value.
+   *
+   * @param data the session data
+   * @returns the cookie value
+   * @throws {CookieTooLarge} when the cookie would pass `maxCookieSize`
+   */
+  async create(data: SessionData): Promise<string> {
+    const { key, salt } = this.#loadOptions;
+    const value = await dumps(data, { key, salt, compress: true });
+    if (value.length > this.#room) throw new CookieTooLarge(value.length, this.#room);
+    return value;
+  }
+
+  /**
+   * Signs `data` again: the new value replaces the old cookie.
+   *
+   * @param _key the old value (nothing to update in place)
+   * @param data the session data
+   * @returns the new cookie value
+   * @throws {CookieTooLarge} when the cookie would pass `maxCookieSize`
+   */
+  update(_key: string, data: SessionData): Promise<string> {
+    return this.create(data);
+  }
+
+  /** Nothing to delete: dropping the cookie is the HTTP layer's job. */
+  delete(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Always false, as in Django: there is no server-side record. */
+  exists(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
+  /** Nothing to clear: expired cookies fail their `maxAge` check. */
+  clearExpired(): Promise<number> {
+    return Promise.resolve(0);
+  }
+}
+
+function isPlainObject(value: unknown): value is SessionData {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Options of {@linkcode SignedCookieBackend}: the store's options and the session settings. */
+export interface SignedCookieBackendOptions
+  extends Omit<SignedCookieStoreOptions, "cookieAge">, SessionSettings {}
+
+/**
+ * Django's `SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"`: sessions that live
+ * in the cookie, sharing one `cookieAge` between the signature's age limit and the cookie's expiry.
+ *
+ * @typeParam T the shape of the session data
+ *
+ * @example
+ * ```ts
+ * import { SignedCookieBackend } from "@django-interop/session";
+ * const sessions = new SignedCookieBackend({ secretKey: "django-insecure-key", cookieAge: 3600 });
+ * const session = await sessions.getSession(null).load();
+ * session.set("cart", [1, 2]);
+ * await session.save();
+ * console.log(session.key?.split(":").length); // 3
+ * ```
+ */
+export class SignedCookieBackend<T extends SessionData = SessionData> extends SessionBackend<T> {
+  /**
+   * Creates the backend.
+   *
+   * @param options `secretKey` (required), fallbacks, cookie name and size limit, session settings
+   */
+  constructor(options: SignedCookieBackendOptions) {
+    const { cookieAge, expireAtBrowserClose, expiryDates, ...store } = options;
+    super(new SignedCookieStore({ ...store, cookieAge }), {
+      cookieAge,
+      expireAtBrowserClose,
+      expiryDates,
+    });
+  }
+}
