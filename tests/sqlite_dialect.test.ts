@@ -154,13 +154,25 @@ with connection.cursor() as cursor:
   });
 }
 
-test("configureSqlite sets the busy timeout on the caller's connection", async () => {
+test("configureSqlite sets busy_timeout, WAL and (when asked) synchronous on the connection", async () => {
   const db = await open("pragmas.sqlite3");
   configureSqlite(db, { busyTimeout: 1234 });
   assert.deepEqual({ ...db.prepare("PRAGMA busy_timeout").get() as object }, { timeout: 1234 });
   assert.deepEqual({ ...db.prepare("PRAGMA journal_mode").get() as object }, {
     journal_mode: "wal",
   });
+  const synchronous = () => ({ ...db.prepare("PRAGMA synchronous").get() as object });
+  const before = synchronous();
+  configureSqlite(db);
+  assert.deepEqual(synchronous(), before, "synchronous is left alone unless asked");
+  configureSqlite(db, { synchronous: "NORMAL" });
+  assert.deepEqual(synchronous(), { synchronous: 1 });
+  configureSqlite(db, { synchronous: "FULL" });
+  assert.deepEqual(synchronous(), { synchronous: 2 });
+  assert.throws(
+    () => configureSqlite(db, { synchronous: "OFF; DROP TABLE x" as "FULL" }),
+    ImproperlyConfigured,
+  );
   assert.throws(() => configureSqlite(db, { busyTimeout: -1 }), ImproperlyConfigured);
   assert.throws(() => configureSqlite(db, { busyTimeout: Number.NaN }), ImproperlyConfigured);
 });

@@ -49,8 +49,8 @@ export class SqliteBackend<T extends SessionData = SessionData> extends SessionB
    * @param db the caller's `bun:sqlite` `Database`, `node:sqlite` `DatabaseSync` or `better-sqlite3`
    *   database
    * @param options `secretKey` (required), codec options, session settings, `table`, `busyTimeout`,
-   *   `wal`
-   * @throws {ImproperlyConfigured} when `table` or `busyTimeout` is invalid
+   *   `wal`, `synchronous`
+   * @throws {ImproperlyConfigured} when `table`, `busyTimeout` or `synchronous` is invalid
    * @throws {StoreUnavailable} when the connection refuses its PRAGMAs (operation `configure`)
    */
   constructor(db: SqliteDatabase, options: SqliteBackendOptions) {
@@ -58,13 +58,14 @@ export class SqliteBackend<T extends SessionData = SessionData> extends SessionB
       table,
       busyTimeout,
       wal,
+      synchronous,
       cookieAge,
       expireAtBrowserClose,
       expiryDates,
       ...store
     } = options;
     const dialect = new SqliteDialect(db, { table });
-    configureSqlite(db, { busyTimeout, wal });
+    configureSqlite(db, { busyTimeout, wal, synchronous });
     super(new SqlStore(dialect, store), { cookieAge, expireAtBrowserClose, expiryDates });
   }
 }
