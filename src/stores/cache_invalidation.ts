@@ -1,0 +1,150 @@
+/**
+ * Keeps Django's `cached_db` sessions coherent when this module writes the database directly.
+ *
+ * Django's `django.contrib.sessions.backends.cached_db` reads the cache first and the database only on
+ * a miss; it writes both. A writer that updates or deletes only the row leaves Django serving the
+ * cached copy: old data after an update, and a logged-out user still logged in after a flush. This
+ * wrapper deletes Django's cache entry after every write, so Django's next read misses and reloads the
+ * row. It never reads or writes the cache itself (Django pickles the dict there), so the database stays
+ * the source of truth and the module needs no Redis client: the caller passes one that has `del`.
+ *
+ * With Django's defaults the entry for session `abc…` is the Redis key
+ * `:1:django.contrib.sessions.cached_dbabc…` (`KEY_PREFIX` "", `VERSION` 1, `KEY_FUNCTION`
+ * `"%s:%s:%s" % (prefix, version, key)` in `django/core/cache/backends/base.py`).
+ *
+ * @module
+ */
+
+import { StoreUnavailable } from "../errors.ts";
+import { isValidSessionKey } from "../session/keys.ts";
+import type { SessionData, SessionStore } from "../session/store.ts";
+
+/**
+ * The one cache call this module makes: deleting a key. ioredis, node-redis and Bun's `RedisClient`
+ * all fit.
+ */
+export interface CacheDeleter {
+  /**
+   * Deletes `key`; resolves once the cache has done so.
+   *
+   * @param key the full cache key (prefix and version included)
+   * @returns anything (ignored): ioredis resolves with the number of keys deleted
+   */
+  del(key: string): Promise<unknown>;
+}
+
+/** Where Django's cache keeps a session: its `CACHES[SESSION_CACHE_ALIAS]` settings, camelCased. */
+export interface CacheInvalidationOptions {
+  /**
+   * Django's `KEY_PREFIX` for the session cache.
+   * @default {""}
+   */
+  keyPrefix?: string;
+  /**
+   * Django's `VERSION` for the session cache.
+   * @default {1}
+   */
+  version?: number;
+  /**
+   * Django's `KEY_FUNCTION`, for a project that replaced the default `prefix:version:key`.
+   * @default {(key, keyPrefix, version) => `${keyPrefix}:${version}:${key}`}
+   */
+  keyFunction?: (key: string, keyPrefix: string, version: number) => string;
+  /**
+   * The session backend's `cache_key_prefix`; a project subclass of Django's `cached_db` store may
+   * change it.
+   * @default {"django.contrib.sessions.cached_db"}
+   */
+  cacheKeyPrefix?: string;
+}
+
+/** Django's `default_key_func`. */
+function defaultKeyFunction(key: string, keyPrefix: string, version: number): string {
+  return `${keyPrefix}:${version}:${key}`;
+}
+
+/**
+ * Builds the cache key Django's `cached_db` store uses for a session.
+ *
+ * @param sessionKey the session key
+ * @param options the session cache's settings
+ * @returns the key as Django's cache stores it, e.g. `:1:django.contrib.sessions.cached_db<key>`
+ *
+ * @example
+ * ```ts
+ * import { cachedDbCacheKey } from "@django-interop/session";
+ * console.log(cachedDbCacheKey("abcdefgh")); // ":1:django.contrib.sessions.cached_dbabcdefgh"
+ * ```
+ */
+export function cachedDbCacheKey(
+  sessionKey: string,
+  options: CacheInvalidationOptions = {},
+): string {
+  const {
+    keyPrefix = "",
+    version = 1,
+    keyFunction = defaultKeyFunction,
+    cacheKeyPrefix = "django.contrib.sessions.cached_db",
+  } = options;
+  return keyFunction(cacheKeyPrefix + sessionKey, keyPrefix, version);
+}
+
+/**
+ * Wraps a database store so that each update and delete also drops Django's `cached_db` cache entry
+ * for that session (a key cycle is a create plus a delete, so the old key's entry goes too). Loads go
+ * to the database, which `cached_db` keeps current.
+ *
+ * The entry is deleted after the database write: deleting it first would let a Django request that
+ * reads in between cache the old row again. A request that read the old row just before the write may
+ * still cache it a moment later; that window is Django's own between two `cached_db` writers.
+ *
+ * @param store the database store Django's `cached_db` sessions live in
+ * @param cache the caller's client for the cache Django uses (its `SESSION_CACHE_ALIAS`; the primary
+ *   when Django's `RedisCache` has replicas); this module never closes it
+ * @param options Django's cache settings, camelCased
+ * @returns a store with the same contract
+ * @throws {StoreUnavailable} from `update` and `delete` when the cache refuses the delete (operation
+ *   `update (cache)` / `delete (cache)`), after the database write: Django could still serve the
+ *   cached copy, so that failure is never swallowed
+ *
+ * @example
+ * ```ts ignore
+ * import { MysqlBackend, SessionBackend, withCacheInvalidation } from "@django-interop/session";
+ * import mysql from "mysql2/promise";
+ * import { Redis } from "ioredis";
+ * const db = new MysqlBackend(mysql.createPool("mysql://app@127.0.0.1/mysite"), {
+ *   secretKey: "django-insecure-…",
+ * });
+ * // Django: CACHES = {"default": {"BACKEND": "...RedisCache", "KEY_PREFIX": "mysite", ...}}
+ * const cache = withCacheInvalidation(db.store, new Redis(), { keyPrefix: "mysite" });
+ * const sessions = new SessionBackend(cache, db.settings);
+ * ```
+ */
+export function withCacheInvalidation(
+  store: SessionStore,
+  cache: CacheDeleter,
+  options: CacheInvalidationOptions = {},
+): SessionStore {
+  // Runs even when the write fails: a row that vanished (SessionInterrupted) must not live on in
+  // the cache, and a cache miss costs Django one database read at most.
+  const thenInvalidate = async <T>(operation: string, key: string, write: Promise<T>) => {
+    try {
+      return await write;
+    } finally {
+      if (isValidSessionKey(key)) {
+        await cache.del(cachedDbCacheKey(key, options)).catch((error: unknown) => {
+          throw new StoreUnavailable(`${operation} (cache)`, error);
+        });
+      }
+    }
+  };
+  return {
+    load: (key) => store.load(key),
+    create: (data: SessionData, expireDate: Date) => store.create(data, expireDate),
+    update: (key, data, expireDate) =>
+      thenInvalidate("update", key, store.update(key, data, expireDate)),
+    delete: (key) => thenInvalidate("delete", key, store.delete(key)),
+    exists: (key) => store.exists(key),
+    clearExpired: () => store.clearExpired(),
+  };
+}
