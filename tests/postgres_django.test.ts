@@ -15,8 +15,12 @@ const STORE = "from django.contrib.sessions.backends.db import SessionStore\n";
 const CREATE = STORE + `
 s = SessionStore()
 s.update(args["data"])
-if args.get("expiry") is not None:
-    s.set_expiry(args["expiry"])
+expiry = args.get("expiry")
+if isinstance(expiry, str):
+    from datetime import datetime
+    expiry = datetime.fromisoformat(expiry)
+if expiry is not None:
+    s.set_expiry(expiry)
 s.save()
 result = s.session_key`;
 
@@ -118,6 +122,17 @@ for (const version of DJANGO_VERSIONS) {
       assert.ok(seen.age > 3590 && seen.age <= 3600, `age ${seen.age}`);
       assert.equal(seen.close, false);
     });
+
+    if (version !== "3.2") {
+      test("Django's set_expiry(datetime) reads back as the same instant", async () => {
+        const at = "2031-05-06T07:08:09.123456+02:00";
+        const key = await dj.run<string>(CREATE, { data: {}, expiry: at });
+        const session = await backend.getSession(key).load();
+        assert.equal(session.get("_session_expiry"), at);
+        assert.equal(session.getExpiryDate().toISOString(), "2031-05-06T05:08:09.123Z");
+        assert.equal(session.getExpireAtBrowserClose(), false);
+      });
+    }
 
     test("our flush() leaves Django no session", async () => {
       const session = await ours({ user: "1" });
