@@ -2,7 +2,7 @@
  * Real Django 3.2, 4.2 and 5.2 and our PostgreSQL backend on one schema, migrated by Django: each side
  * reads, updates, expires, flushes and cycles the other's sessions (issue 3, point 4).
  */
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SessionInterrupted } from "../src/errors.ts";
 import { PostgresBackend } from "../src/stores/postgres.ts";
@@ -54,10 +54,9 @@ interface Seen {
 
 const schema = await postgresSchema("pg_django");
 const sql = schema.client();
-before(() =>
-  django("5.2", schema.django).run(`from django.core.management import call_command
-call_command("migrate", "sessions", verbosity=0)`)
-);
+// At module level, not in before(): Bun gives hooks 5 s, and a cold Django migrate can take longer.
+await django("5.2", schema.django).run(`from django.core.management import call_command
+call_command("migrate", "sessions", verbosity=0)`);
 after(async () => {
   await closeDjangos();
   await schema.drop();
