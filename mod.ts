@@ -78,6 +78,7 @@ export { commitSession, sessionKeyOf } from "./src/http/respond.ts";
 export {
   type SessionContext,
   type SessionHandler,
+  type UserLoader,
   withSession,
   type WithSessionOptions,
 } from "./src/http/with_session.ts";

@@ -51,7 +51,8 @@ def cheap_password(user, password):
     user.save()
 `;
 
-const DJ = {
+/** Django's side: create users, log in, get_user, as its views and middleware do. */
+export const DJ = {
   createUser: PY + `
 u = User.objects.create_user(args["username"], is_staff=True)
 cheap_password(u, args["password"])
@@ -75,7 +76,8 @@ s.save()
 result = s.session_key`,
 };
 
-interface DjangoSees {
+/** What Django's `get_user` makes of a session key (after its middleware's save). */
+export interface DjangoSees {
   user: string | null;
   key: string | null;
   exists: boolean;

@@ -21,7 +21,7 @@ import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { cookieSettings } from "./options.ts";
 import { commitSession, sessionKeyOf } from "./respond.ts";
-import type { WithSessionOptions } from "./with_session.ts";
+import { lazyUser, type WithSessionOptions } from "./with_session.ts";
 
 /**
  * The Hono environment {@linkcode djangoSession} provides: `c.var.session`. A typed `Env` rather than
@@ -35,10 +35,12 @@ import type { WithSessionOptions } from "./with_session.ts";
  * const app = new Hono<SessionEnv<{ cart: number[] }>>();
  * ```
  */
-export type SessionEnv<T extends SessionData = SessionData> = {
+export type SessionEnv<T extends SessionData = SessionData, U = unknown> = {
   Variables: {
     /** The request's lazy Django session. */
     session: Session<T>;
+    /** The request's user from the `user` option, looked up on the first call only. */
+    user: () => Promise<U | null>;
   };
 };
 
@@ -56,15 +58,16 @@ export type SessionEnv<T extends SessionData = SessionData> = {
  * const app = new Hono<SessionEnv>().use(djangoSession({ backend, cookieSecure: true }));
  * ```
  */
-export function djangoSession<T extends SessionData = SessionData>(
-  options: WithSessionOptions<T>,
-): MiddlewareHandler<SessionEnv<T>> {
+export function djangoSession<T extends SessionData = SessionData, U = unknown>(
+  options: WithSessionOptions<T, U>,
+): MiddlewareHandler<SessionEnv<T, U>> {
   const settings = cookieSettings(options);
   const { backend } = options;
   return async function djangoSessionMiddleware(c, next) {
     const key = sessionKeyOf(c.req.raw, settings);
     const session = backend.getSession(key);
     c.set("session", session);
+    c.set("user", lazyUser(session as Session<SessionData>, options.user));
     await next();
     if (c.error) return;
     const response = await commitSession(session, c.res, key !== null, settings);

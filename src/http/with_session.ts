@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ImproperlyConfigured } from "../errors.ts";
 import type { SessionBackend } from "../session/backend.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
@@ -12,22 +13,57 @@ import { cookieSettings, type SessionCookieOptions } from "./options.ts";
 import { commitSession, sessionKeyOf } from "./respond.ts";
 
 /** What a wrapped handler receives besides the request. */
-export interface SessionContext<T extends SessionData = SessionData> {
+export interface SessionContext<T extends SessionData = SessionData, U = unknown> {
   /** The request's session: lazy, so no query runs unless the handler calls `load()`. */
   session: Session<T>;
+  /**
+   * The request's user, from the `user` option: looked up on the first call only, and not at all
+   * unless called. Rejects with `ImproperlyConfigured` when no `user` option was given.
+   */
+  user(): Promise<U | null>;
+}
+
+/**
+ * Finds the user of a session; the auth room's `getUser` fits:
+ * `user: (session) => getUser(session, auth)`.
+ */
+export type UserLoader<U> = (session: Session<SessionData>) => Promise<U | null>;
+
+/**
+ * The lazy, memoised `user()` of one request (shared by `withSession` and the Hono middleware).
+ *
+ * @param session the request's session
+ * @param loader the `user` option, if any
+ * @returns a function that looks the user up once
+ */
+export function lazyUser<U>(
+  session: Session<SessionData>,
+  loader: UserLoader<U> | undefined,
+): () => Promise<U | null> {
+  let user: Promise<U | null> | undefined;
+  return () =>
+    user ??= loader
+      ? loader(session)
+      : Promise.reject(new ImproperlyConfigured("user() needs the `user` option, e.g. getUser"));
 }
 
 /** Options of {@linkcode withSession}: the backend plus Django's cookie settings. */
-export interface WithSessionOptions<T extends SessionData = SessionData>
+export interface WithSessionOptions<T extends SessionData = SessionData, U = unknown>
   extends SessionCookieOptions {
   /** Where sessions live, with the session settings (`cookieAge`, `expireAtBrowserClose`). */
   backend: SessionBackend<T>;
+  /**
+   * Finds the request's user for `user()`, e.g. `(session) => getUser(session, auth)`.
+   *
+   * @default undefined (`user()` rejects)
+   */
+  user?: UserLoader<U>;
 }
 
 /** A fetch-style handler that also receives the session; `rest` is whatever the server passes. */
-export type SessionHandler<T extends SessionData, Rest extends unknown[]> = (
+export type SessionHandler<T extends SessionData, Rest extends unknown[], U = unknown> = (
   request: Request,
-  context: SessionContext<T>,
+  context: SessionContext<T, U>,
   ...rest: Rest
 ) => Response | Promise<Response>;
 
@@ -39,8 +75,8 @@ export type SessionHandler<T extends SessionData, Rest extends unknown[]> = (
  *
  * Extra arguments pass through: Deno's `info`, Bun's `server`.
  *
- * @param handler the handler, called as `handler(request, { session }, ...rest)`
- * @param options the backend and the cookie settings
+ * @param handler the handler, called as `handler(request, { session, user }, ...rest)`
+ * @param options the backend, the cookie settings and the user loader
  * @returns a handler for `Deno.serve`, `Bun.serve` or any `(Request) => Promise<Response>` server
  * @throws {ImproperlyConfigured} at wrap time, for a cookie setting Django would refuse
  * @example
@@ -54,16 +90,21 @@ export type SessionHandler<T extends SessionData, Rest extends unknown[]> = (
  * }, { backend }));
  * ```
  */
-export function withSession<T extends SessionData = SessionData, Rest extends unknown[] = []>(
-  handler: SessionHandler<T, Rest>,
-  options: WithSessionOptions<T>,
+export function withSession<
+  T extends SessionData = SessionData,
+  Rest extends unknown[] = [],
+  U = unknown,
+>(
+  handler: SessionHandler<T, Rest, U>,
+  options: WithSessionOptions<T, U>,
 ): (request: Request, ...rest: Rest) => Promise<Response> {
   const settings = cookieSettings(options);
   const { backend } = options;
   return async function sessionMiddleware(request, ...rest) {
     const key = sessionKeyOf(request, settings);
     const session = backend.getSession(key);
-    const response = await handler(request, { session }, ...rest);
+    const user = lazyUser(session as Session<SessionData>, options.user);
+    const response = await handler(request, { session, user }, ...rest);
     return commitSession(session, response, key !== null, settings);
   };
 }
