@@ -1,0 +1,95 @@
+/**
+ * SqliteBackend against the same work done by hand, in one run on one file, as ratios (so the
+ * machine's speed cancels out). Runs on any runtime with its own driver:
+ *
+ *   node --import tsx bench/sqlite_store.ts
+ *   node_modules/.bin/bun bench/sqlite_store.ts
+ *   node_modules/.bin/deno run -A bench/sqlite_store.ts
+ *
+ * Baselines: `raw select` is one prepared SELECT of the row (no signature check: what a careless
+ * reader would do); `select + decode` adds Django's codec, the least a correct reader must do. The
+ * gap between `load` and `select + decode` is what the store layer itself costs. Saves are shown with
+ * the connection's default sync level and with the opt-in `synchronous: "NORMAL"`.
+ */
+import { SqliteBackend } from "../src/stores/sqlite.ts";
+import { createSqliteSessionTable } from "../src/stores/sqlite_schema.ts";
+import { sqliteDateTime } from "../src/stores/sqlite_driver.ts";
+import { decodeSession } from "../src/signing/session_codec.ts";
+import { openSqlite, SECRET_KEY, SQLITE_DRIVER, tempDirectory } from "../tests/_sqlite.ts";
+
+const ROUNDS = 20;
+const SLICE_MS = 100;
+const temp = tempDirectory("bench");
+const db = await openSqlite(temp.path("bench.sqlite3"));
+createSqliteSessionTable(db);
+const backend = new SqliteBackend(db, { secretKey: SECRET_KEY });
+// A second connection to the same file that trades the last commits on a power cut for speed.
+const relaxedDb = await openSqlite(temp.path("bench.sqlite3"));
+const relaxed = new SqliteBackend(relaxedDb, { secretKey: SECRET_KEY, synchronous: "NORMAL" });
+
+const keys: string[] = [];
+for (let i = 0; i < 1000; i++) {
+  const session = await backend.getSession().load();
+  session.update({ _auth_user_id: String(i), cart: [1, 2, 3], theme: "dark" });
+  await session.save();
+  keys.push(session.key!);
+}
+
+const select = db.prepare(
+  "SELECT session_data FROM django_session WHERE session_key = ? AND expire_date > ?",
+);
+const rawSelect = (key: string) =>
+  (select.get(key, sqliteDateTime(new Date())) as { session_data: string }).session_data;
+
+type Work = (key: string) => unknown;
+
+async function touch(sessions: SqliteBackend, key: string): Promise<void> {
+  const session = await sessions.getSession(key).load();
+  session.set("seen", Date.now());
+  await session.save();
+}
+
+/**
+ * Calls per second of each case. The cases take turns in short slices, so a machine busy with
+ * something else slows them all alike and the ratios hold.
+ */
+async function perSecond(cases: Record<string, Work>): Promise<Record<string, number>> {
+  const calls = Object.fromEntries(Object.keys(cases).map((name) => [name, 0]));
+  const elapsed = { ...calls };
+  let next = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, work] of Object.entries(cases)) {
+      const start = performance.now();
+      while (performance.now() - start < SLICE_MS) {
+        await work(keys[next++ % keys.length]);
+        calls[name]++;
+      }
+      elapsed[name] += performance.now() - start;
+    }
+  }
+  return Object.fromEntries(
+    Object.keys(cases).map((name) => [name, calls[name] / (elapsed[name] / 1000)]),
+  );
+}
+
+const rates = await perSecond({
+  "raw select": rawSelect,
+  "select + decode": (key) => decodeSession(rawSelect(key), { secretKey: SECRET_KEY }),
+  "load": (key) => backend.getSession(key).load(),
+  "load+save": (key) => touch(backend, key),
+  'load+save, synchronous: "NORMAL"': (key) => touch(relaxed, key),
+});
+
+const raw = rates["raw select"];
+console.log(
+  `SqliteBackend on ${SQLITE_DRIVER}: calls per second, ${ROUNDS} turns of ${SLICE_MS} ms`,
+);
+console.table(Object.fromEntries(
+  Object.entries(rates).map((
+    [name, rate],
+  ) => [name, { perSecond: Math.round(rate), ratio: +(rate / raw).toFixed(3) }]),
+));
+console.log(`load / (select + decode) = ${(rates.load / rates["select + decode"]).toFixed(3)}`);
+db.close();
+relaxedDb.close();
+temp.remove();
