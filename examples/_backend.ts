@@ -5,12 +5,18 @@
  * migrated yet (examples/django_app.py migrates with --fake-initial, so either may go first).
  */
 import {
+  type AuthOptions,
   createSessionTable,
   createSqliteSessionTable,
+  type DjangoUser,
+  getUser,
   PostgresBackend,
+  postgresUsers,
   type SessionBackend,
   SqliteBackend,
   type SqliteDatabase,
+  sqliteUsers,
+  type UserLoader,
 } from "../mod.ts";
 import { DATABASE_URL, SECRET_KEY, SQLITE_PATH } from "./_config.ts";
 
@@ -26,15 +32,32 @@ async function openSqlite(path: string): Promise<SqliteDatabase> {
   return new (await import("better-sqlite3")).default(path);
 }
 
-/** Opens the demo's database and returns its session backend. */
-export async function openBackend(): Promise<SessionBackend> {
+/** What every example server needs: sessions, Django's users, and the request's user. */
+export interface Example {
+  backend: SessionBackend;
+  auth: AuthOptions;
+  user: UserLoader<DjangoUser>;
+}
+
+/** Opens the demo's database: its session backend and its `auth_user` table. */
+export async function openBackend(): Promise<Example> {
   if (DATABASE_URL) {
     const { default: postgres } = await import("postgres");
     const sql = postgres(DATABASE_URL, { onnotice: () => {} });
     await createSessionTable(sql);
-    return new PostgresBackend(sql, { secretKey: SECRET_KEY });
+    return example(new PostgresBackend(sql, { secretKey: SECRET_KEY }), {
+      users: postgresUsers(sql),
+      secretKey: SECRET_KEY,
+    });
   }
   const db = await openSqlite(SQLITE_PATH);
   createSqliteSessionTable(db);
-  return new SqliteBackend(db, { secretKey: SECRET_KEY });
+  return example(new SqliteBackend(db, { secretKey: SECRET_KEY }), {
+    users: sqliteUsers(db),
+    secretKey: SECRET_KEY,
+  });
+}
+
+function example(backend: SessionBackend, auth: AuthOptions): Example {
+  return { backend, auth, user: (session) => getUser(session, auth) };
 }

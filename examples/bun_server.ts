@@ -17,8 +17,8 @@ declare const Bun: {
   }): unknown;
 };
 
-const backend = await openBackend();
-const count = counterHandler("bun");
+const { backend, auth, user } = await openBackend();
+const count = counterHandler("bun", auth);
 Bun.serve({
   hostname: HOST,
   port: SERVERS.bun,
@@ -29,7 +29,7 @@ Bun.serve({
       }
       return count(request, context);
     },
-    { backend },
+    { backend, user },
   ),
 });
 console.log(`bun: http://${HOST}:${SERVERS.bun}/`);

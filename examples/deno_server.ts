@@ -4,12 +4,12 @@ import { openBackend } from "./_backend.ts";
 import { HOST, SERVERS } from "./_config.ts";
 import { counterHandler } from "./_page.ts";
 
-const backend = await openBackend();
+const { backend, auth, user } = await openBackend();
 Deno.serve(
   {
     hostname: HOST,
     port: SERVERS.deno,
     onListen: () => console.log(`deno: http://${HOST}:${SERVERS.deno}/`),
   },
-  withSession(counterHandler("deno"), { backend }),
+  withSession(counterHandler("deno", auth), { backend, user }),
 );
