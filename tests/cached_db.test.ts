@@ -14,6 +14,9 @@ import { SessionInterrupted, StoreUnavailable } from "../src/errors.ts";
 import { closeDjangos, django } from "./_django.ts";
 import { djangoMysql, mysqlDatabase } from "./_mysql.ts";
 
+/** Bun stops a test after 5 s; starting Django on a busy machine can take longer. */
+const slow = { timeout: 60_000 };
+
 const SECRET_KEY = "django-insecure-test-key"; // the bridge's default
 const keyPrefix = `cdb${crypto.randomUUID().slice(0, 8)}`;
 const cacheOptions = { keyPrefix, version: 2 };
@@ -77,7 +80,7 @@ for (const version of ["4.2", "5.2"] as const) {
       return key;
     };
 
-    test("without the wrapper Django serves its stale copy (why it exists)", async () => {
+    test("without the wrapper Django serves its stale copy (why it exists)", slow, async () => {
       const key = await djangoSaves({ user: "alice" });
       const session = await plain.getSession(key).load();
       session.set("user", "bob");
@@ -85,7 +88,7 @@ for (const version of ["4.2", "5.2"] as const) {
       assert.deepEqual((await dj().run<[object]>(LOAD, key))[0], { user: "alice" });
     });
 
-    test("our save reaches Django", async () => {
+    test("our save reaches Django", slow, async () => {
       const key = await djangoSaves({ user: "alice" });
       const session = await coherent.getSession(key).load();
       session.set("user", "bob");
@@ -98,7 +101,7 @@ for (const version of ["4.2", "5.2"] as const) {
       );
     });
 
-    test("our flush (logout) logs the user out in Django", async () => {
+    test("our flush (logout) logs the user out in Django", slow, async () => {
       const key = await djangoSaves({ _auth_user_id: "1" });
       await coherent.getSession(key).flush();
       const [data, newKey] = await dj().run<[object, string | null]>(LOAD, key);
@@ -106,27 +109,35 @@ for (const version of ["4.2", "5.2"] as const) {
       assert.notEqual(newKey, key);
     });
 
-    test("our key cycle retires the old key in Django and the new one carries the data", async () => {
-      const key = await djangoSaves({ cart: [1, 2] });
-      const session = await coherent.getSession(key).load();
-      await session.cycleKey();
-      await session.save();
-      assert.notEqual(session.key, key);
-      assert.deepEqual((await dj().run<[object]>(LOAD, key))[0], {});
-      assert.deepEqual(await dj().run(LOAD, session.key), [{ cart: [1, 2] }, session.key]);
-    });
+    test(
+      "our key cycle retires the old key in Django and the new one carries the data",
+      slow,
+      async () => {
+        const key = await djangoSaves({ cart: [1, 2] });
+        const session = await coherent.getSession(key).load();
+        await session.cycleKey();
+        await session.save();
+        assert.notEqual(session.key, key);
+        assert.deepEqual((await dj().run<[object]>(LOAD, key))[0], {});
+        assert.deepEqual(await dj().run(LOAD, session.key), [{ cart: [1, 2] }, session.key]);
+      },
+    );
 
-    test("a row deleted behind Django's back: our save is interrupted and the cache dropped", async () => {
-      const key = await djangoSaves({ user: "alice" });
-      const session = await coherent.getSession(key).load();
-      await db.pool.execute("DELETE FROM django_session WHERE session_key = ?", [key]);
-      session.set("user", "bob");
-      await assert.rejects(session.save(), SessionInterrupted);
-      assert.equal(await redis.exists(cachedDbCacheKey(key, cacheOptions)), 0);
-      assert.deepEqual(await dj().run(LOAD, key), [{}, null]);
-    });
+    test(
+      "a row deleted behind Django's back: our save is interrupted and the cache dropped",
+      slow,
+      async () => {
+        const key = await djangoSaves({ user: "alice" });
+        const session = await coherent.getSession(key).load();
+        await db.pool.execute("DELETE FROM django_session WHERE session_key = ?", [key]);
+        session.set("user", "bob");
+        await assert.rejects(session.save(), SessionInterrupted);
+        assert.equal(await redis.exists(cachedDbCacheKey(key, cacheOptions)), 0);
+        assert.deepEqual(await dj().run(LOAD, key), [{}, null]);
+      },
+    );
 
-    test("Django's KEY_FUNCTION has a twin", async () => {
+    test("Django's KEY_FUNCTION has a twin", slow, async () => {
       const keyFunction = (key: string, prefix: string, v: number) => `${prefix}|${v}|${key}`;
       const custom = new SessionBackend(
         withCacheInvalidation(plain.store, redis, { ...cacheOptions, keyFunction }),
@@ -156,7 +167,7 @@ result = True`);
   });
 }
 
-test("a cache that is down is a StoreUnavailable after the row is written", async () => {
+test("a cache that is down is a StoreUnavailable after the row is written", slow, async () => {
   const down = new Redis({
     port: 1,
     lazyConnect: true,

@@ -13,6 +13,9 @@ import { closeDjangos, django, DJANGO_VERSIONS } from "./_django.ts";
 import { storeContract } from "./_contract.ts";
 import { djangoMysql, mysqlDatabase } from "./_mysql.ts";
 
+/** Bun stops a test after 5 s; starting Django on a busy machine can take longer. */
+const slow = { timeout: 60_000 };
+
 const secretKey = "django-insecure-test-key"; // the bridge's default
 const db = await mysqlDatabase("store");
 await createMysqlSessionTable(db.pool);
@@ -59,7 +62,7 @@ for (const version of DJANGO_VERSIONS) {
   describe(`Django ${version} and MysqlBackend on one MariaDB database`, () => {
     const dj = () => django(version, { DATABASES: { default: djangoMysql(db.name) } });
 
-    test("Django's session loads here; our update is what Django loads next", async () => {
+    test("Django's session loads here; our update is what Django loads next", slow, async () => {
       const key = await dj().run<string>(
         `from django.contrib.sessions.backends.db import SessionStore
 s = SessionStore(); s["user"] = "alice"; s["é"] = [1.5, None]; s.save()
@@ -83,7 +86,7 @@ result = s.session_key`,
       assert.ok(before <= expires && expires <= saved, "expire_date is the save time + 300 s");
     });
 
-    test("a session created here loads in Django; a flush here ends it there", async () => {
+    test("a session created here loads in Django; a flush here ends it there", slow, async () => {
       const session = await backend.getSession().load();
       session.set("_auth_user_id", "1");
       await session.save();
@@ -94,7 +97,7 @@ result = s.session_key`,
       assert.deepEqual([data, loadedKey], [{}, null]);
     });
 
-    test("a session Django deleted meanwhile gives SessionInterrupted here", async () => {
+    test("a session Django deleted meanwhile gives SessionInterrupted here", slow, async () => {
       const session = await backend.getSession().load();
       session.set("a", 1);
       await session.save();
@@ -108,7 +111,7 @@ result = True`,
       await assert.rejects(session.save(), SessionInterrupted);
     });
 
-    test("Django's clearsessions and ours agree on what expired", async () => {
+    test("Django's clearsessions and ours agree on what expired", slow, async () => {
       const session = await backend.getSession().load();
       session.set("a", 1);
       session.setExpiry(new Date(Date.now() - 1000));
@@ -122,7 +125,7 @@ result = True`);
   });
 }
 
-test("a server that is down gives StoreUnavailable, and the process carries on", async () => {
+test("a server that is down gives StoreUnavailable, and the process carries on", slow, async () => {
   const down = mysql.createPool({ host: "127.0.0.1", port: 1, user: "root", connectTimeout: 2000 });
   const sessions = new MysqlBackend(down, { secretKey });
   const session = sessions.getSession("abcdefgh12345678abcdefgh12345678");

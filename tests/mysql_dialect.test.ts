@@ -10,6 +10,9 @@ import { ImproperlyConfigured } from "../src/errors.ts";
 import { closeDjangos, django, DJANGO_VERSIONS } from "./_django.ts";
 import { djangoMysql, mysqlDatabase } from "./_mysql.ts";
 
+/** Bun stops a test after 5 s; starting Django on a busy machine can take longer. */
+const slow = { timeout: 60_000 };
+
 const SHOW_TABLE = `
 from django.db import connection
 with connection.cursor() as cursor:
@@ -36,7 +39,7 @@ after(async () => {
   await db.drop();
 });
 
-test("createMysqlSessionTable makes the table Django's migration makes", async () => {
+test("createMysqlSessionTable makes the table Django's migration makes", slow, async () => {
   const other = await mysqlDatabase("migrated");
   try {
     const byDjango = django("5.2", { DATABASES: { default: djangoMysql(other.name) } });
@@ -51,14 +54,14 @@ test("createMysqlSessionTable makes the table Django's migration makes", async (
   }
 });
 
-test("a table name that is not a plain identifier is refused", () => {
+test("a table name that is not a plain identifier is refused", slow, () => {
   assert.throws(
     () => new MysqlDialect(db.pool, { table: "x`; DROP TABLE y" }),
     ImproperlyConfigured,
   );
 });
 
-test("datetimes are naive UTC with microseconds", () => {
+test("datetimes are naive UTC with microseconds", slow, () => {
   assert.equal(mysqlDatetime(new Date("2026-11-25T20:17:49.143Z")), "2026-11-25 20:17:49.143000");
 });
 
@@ -66,7 +69,7 @@ for (const version of DJANGO_VERSIONS) {
   describe(`Django ${version} on the same MariaDB database`, () => {
     const dj = () => django(version, { DATABASES: { default: djangoMysql(db.name) } });
 
-    test("a row Django saved is selected with its expiry honoured", async () => {
+    test("a row Django saved is selected with its expiry honoured", slow, async () => {
       const [key, data] = await dj().run<[string, string]>(`
 from django.contrib.sessions.backends.db import SessionStore
 s = SessionStore(); s["n"] = 1; s.save()
@@ -88,7 +91,7 @@ result = True`,
       assert.equal(await dialect.exists(key), false);
     });
 
-    test("rows we insert and update are what Django loads, expiry included", async () => {
+    test("rows we insert and update are what Django loads, expiry included", slow, async () => {
       const encoded = await dj().run<string>(
         `from django.contrib.sessions.backends.db import SessionStore
 result = SessionStore().encode({"from": "ts", "n": 2})`,

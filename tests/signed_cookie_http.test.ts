@@ -9,6 +9,9 @@ import { SignedCookieBackend } from "../src/stores/signed_cookies.ts";
 import { CookieTooLarge } from "../src/errors.ts";
 import { closeDjangos, django, DJANGO_VERSIONS } from "./_django.ts";
 
+/** Bun stops a test after 5 s; starting Django on a busy machine can take longer. */
+const slow = { timeout: 60_000 };
+
 const secretKey = "django-insecure-test-key"; // the bridge's default
 
 after(closeDjangos);
@@ -81,7 +84,7 @@ for (const version of DJANGO_VERSIONS) {
       return seen;
     }
 
-    test("log in on Django, shop here, log out on Django, and back", async () => {
+    test("log in on Django, shop here, log out on Django, and back", slow, async () => {
       const browser = new Browser();
       assert.deepEqual(await throughDjango(browser, { _auth_user_id: "1" }), {});
       assert.deepEqual(await throughUs(browser, { cart: [7] }), { _auth_user_id: "1" });
@@ -94,7 +97,7 @@ for (const version of DJANGO_VERSIONS) {
       assert.deepEqual(await throughDjango(browser, {}), {});
     });
 
-    test("a tampered cookie is a new session on both sides", async () => {
+    test("a tampered cookie is a new session on both sides", slow, async () => {
       const browser = new Browser();
       await throughUs(browser, { admin: false });
       const last = browser.cookie.at(-1);
@@ -107,8 +110,12 @@ for (const version of DJANGO_VERSIONS) {
   });
 }
 
-test("a session grown past the cookie limit fails the request with CookieTooLarge", async () => {
-  const browser = new Browser();
-  const blob = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(4000))));
-  await assert.rejects(throughUs(browser, { blob }), CookieTooLarge);
-});
+test(
+  "a session grown past the cookie limit fails the request with CookieTooLarge",
+  slow,
+  async () => {
+    const browser = new Browser();
+    const blob = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(4000))));
+    await assert.rejects(throughUs(browser, { blob }), CookieTooLarge);
+  },
+);
