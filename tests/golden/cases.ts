@@ -42,3 +42,9 @@ export const CASES: Record<string, Record<string, unknown>> = {
 
 /** The HMAC secret the tests give Django (`SECRET_KEY`) and the codec (`secretKey`). */
 export const SECRET = "django-insecure-codec-tests-0123456789";
+
+/**
+ * Test options for anything that starts Django or inflates megabytes: Bun stops a test after 5 s by
+ * default, and starting three Djangos on a busy two-core machine can take longer than that.
+ */
+export const SLOW = { timeout: 120_000 };
