@@ -53,6 +53,21 @@ export {
   createSqliteSessionTable,
   type SqliteConnectionOptions,
 } from "./src/stores/sqlite_schema.ts";
+export { createMysqlSessionTable } from "./src/stores/mysql_schema.ts";
+export type { MysqlClient, MysqlTableOptions } from "./src/stores/mysql_dialect.ts";
+export { MysqlBackend, type MysqlBackendOptions } from "./src/stores/mysql.ts";
+export {
+  SignedCookieBackend,
+  type SignedCookieBackendOptions,
+  SignedCookieStore,
+  type SignedCookieStoreOptions,
+} from "./src/stores/signed_cookies.ts";
+export {
+  cachedDbCacheKey,
+  type CacheDeleter,
+  type CacheInvalidationOptions,
+  withCacheInvalidation,
+} from "./src/stores/cache_invalidation.ts";
 export {
   type CookieAttributes,
   httpDate,

@@ -22,6 +22,12 @@ import type { SessionData, SessionStore } from "../session/store.ts";
 /**
  * The one cache call this module makes: deleting a key. ioredis, node-redis and Bun's `RedisClient`
  * all fit.
+ *
+ * @example
+ * ```ts ignore
+ * import { Redis } from "ioredis";
+ * const cache: CacheDeleter = new Redis("redis://127.0.0.1:6379/0");
+ * ```
  */
 export interface CacheDeleter {
   /**

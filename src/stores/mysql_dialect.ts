@@ -16,6 +16,12 @@ import { ImproperlyConfigured } from "../errors.ts";
 /**
  * The one `mysql2` call this module makes: `execute` (a server-side prepared statement) on a
  * `mysql2/promise` `Pool`, `PoolConnection` or `Connection`. It is never closed here.
+ *
+ * @example
+ * ```ts ignore
+ * import mysql from "mysql2/promise";
+ * const client: MysqlClient = mysql.createPool("mysql://app@127.0.0.1/mysite");
+ * ```
  */
 export interface MysqlClient {
   /**
