@@ -93,6 +93,16 @@ export function storeContract(
       assert.equal(await first, await session.load());
     });
 
+    test("mutating loaded data in place reaches neither the store nor the next load", async () => {
+      const key = await saved({ nested: { list: [1] } });
+      for (let i = 0; i < 2; i++) {
+        const session = await fresh(key);
+        assert.deepEqual(session.get("nested"), { list: [1] });
+        (session.get("nested") as { list: number[] }).list.push(9);
+        assert.equal(session.modified, false);
+      }
+    });
+
     test("an unchanged session is not written; force writes it", async () => {
       const session = await fresh(await saved({ a: 1 }));
       assert.equal(session.get("a"), 1);

@@ -9,6 +9,7 @@
 import { DjangoSessionError, SessionInterrupted, StoreUnavailable } from "../errors.ts";
 import { isValidSessionKey, newSessionKey } from "../session/keys.ts";
 import type { SessionData, SessionStore } from "../session/store.ts";
+import { VerifiedCache } from "./verified_cache.ts";
 import {
   decodeSession,
   encodeSession,
@@ -55,6 +56,13 @@ export interface SqlStoreOptions extends SessionCodecOptions {
    */
   maxCreateAttempts?: number;
   /**
+   * How many characters of already-verified `session_data` to remember with their decoded data, so
+   * that loading an unchanged session again skips the signature check; 0 turns this off.
+   *
+   * @default {1048576}
+   */
+  verifiedCacheChars?: number;
+  /**
    * Draws a new key; replace it only to force collisions in tests or to add entropy. Its keys must
    * pass `isValidSessionKey`.
    *
@@ -79,6 +87,7 @@ export class SqlStore implements SessionStore {
   #codec: SessionCodecOptions;
   #maxCreateAttempts: number;
   #newKey: () => string;
+  #verified: VerifiedCache;
 
   /**
    * Creates the store.
@@ -87,11 +96,17 @@ export class SqlStore implements SessionStore {
    * @param options the secret key and codec options
    */
   constructor(dialect: SqlDialect, options: SqlStoreOptions) {
-    const { maxCreateAttempts = 8, newKey = newSessionKey, ...codec } = options;
+    const {
+      maxCreateAttempts = 8,
+      newKey = newSessionKey,
+      verifiedCacheChars = 1024 * 1024,
+      ...codec
+    } = options;
     this.#dialect = dialect;
     this.#codec = codec;
     this.#maxCreateAttempts = maxCreateAttempts;
     this.#newKey = newKey;
+    this.#verified = new VerifiedCache(verifiedCacheChars);
   }
 
   /**
@@ -105,6 +120,8 @@ export class SqlStore implements SessionStore {
     if (!isValidSessionKey(key)) return null;
     const stored = await run("load", () => this.#dialect.select(key));
     if (stored === null) return null;
+    const known = this.#verified.get(stored);
+    if (known) return known;
     let corrupt = false;
     const data = await decodeSession(stored, {
       ...this.#codec,
@@ -113,7 +130,9 @@ export class SqlStore implements SessionStore {
         this.#codec.onCorrupt?.(error);
       },
     });
-    return corrupt ? null : data;
+    if (corrupt) return null;
+    this.#verified.set(stored, data);
+    return data;
   }
 
   /**

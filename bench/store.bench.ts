@@ -1,0 +1,103 @@
+/**
+ * PostgresBackend on postgres.js against a raw postgres.js select of the same row, in one run, as
+ * ratios (so the machine's speed cancels out). Standalone on any runtime:
+ *
+ *   node --import tsx bench/store.bench.ts
+ *   node_modules/.bin/bun bench/store.bench.ts
+ *   node_modules/.bin/deno run -A bench/store.bench.ts
+ *
+ * Modes, each driven by 32 concurrent loops over 1000 saved sessions for BENCH_SECONDS (default 2),
+ * interleaved over BENCH_RUNS rounds (default 3), median reported:
+ * - `raw select`: sql`select session_data from django_session where session_key = ${key}` (no
+ *   expiry check, no signature check: what a careless reader does);
+ * - `load`: `backend.getSession(key).load()` (expiry in SQL, signature check, decode; a text
+ *   verified before skips the check: see `verifiedCacheChars`);
+ * - `load, no cache`: the same with `verifiedCacheChars: 0`, every load checks the signature;
+ * - `raw select + update`: the raw select then a raw update of the same row;
+ * - `load + save`: load, set one value, save (sign, compress when it pays, update).
+ */
+import postgres from "postgres";
+import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
+
+const env =
+  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ??
+    {};
+const SECONDS = Number(env.BENCH_SECONDS ?? 2);
+const RUNS = Number(env.BENCH_RUNS ?? 3);
+const CONCURRENCY = 32;
+const URL = "postgres://postgres@127.0.0.1:5432/test";
+const schema = `bench_store_${crypto.randomUUID().slice(0, 8)}`;
+
+const admin = postgres(URL, { max: 1, onnotice: () => {} });
+await admin.unsafe(`CREATE SCHEMA "${schema}"`);
+const sql = postgres(URL, { max: 8, onnotice: () => {}, connection: { search_path: schema } });
+await createSessionTable(sql);
+const backend = new PostgresBackend(sql, { secretKey: "django-insecure-bench" });
+const uncached = new PostgresBackend(sql, {
+  secretKey: "django-insecure-bench",
+  verifiedCacheChars: 0,
+});
+
+const keys: string[] = [];
+for (let i = 0; i < 1000; i++) {
+  const session = await backend.getSession().load();
+  session.update({
+    _auth_user_id: String(i),
+    _auth_user_backend: "django.contrib.auth.backends.ModelBackend",
+    cart: [1, 2, 3],
+  });
+  await session.save();
+  keys.push(session.key!);
+}
+
+type Op = (key: string) => Promise<unknown>;
+const MODES: Record<string, Op> = {
+  "raw select": (key) => sql`select session_data from django_session where session_key = ${key}`,
+  "load": (key) => backend.getSession(key).load(),
+  "load, no cache": (key) => uncached.getSession(key).load(),
+  "raw select + update": async (key) => {
+    const [row] = await sql`select session_data from django_session where session_key = ${key}`;
+    await sql`update django_session set session_data = ${row.session_data},
+      expire_date = now() + interval '14 days' where session_key = ${key}`;
+  },
+  "load + save": async (key) => {
+    const session = await backend.getSession(key).load();
+    session.set("seen", Date.now());
+    await session.save();
+  },
+};
+
+async function opsPerSecond(op: Op): Promise<number> {
+  const end = performance.now() + SECONDS * 1000;
+  let done = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async (_, worker) => {
+    for (let i = worker; performance.now() < end; i += CONCURRENCY) {
+      await op(keys[i % keys.length]);
+      done++;
+    }
+  }));
+  return done / SECONDS;
+}
+
+const samples: Record<string, number[]> = Object.fromEntries(
+  Object.keys(MODES).map((m) => [m, []]),
+);
+for (let run = 0; run < RUNS; run++) {
+  for (const [mode, op] of Object.entries(MODES)) samples[mode].push(await opsPerSecond(op));
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rate = Object.fromEntries(Object.entries(samples).map(([m, xs]) => [m, median(xs)]));
+
+const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
+console.log(`store bench (${runtime}, ${CONCURRENCY} concurrent, median of ${RUNS} x ${SECONDS}s)`);
+for (const [mode, perSecond] of Object.entries(rate)) {
+  console.log(`  ${mode.padEnd(20)} ${Math.round(perSecond).toString().padStart(7)} /s`);
+}
+const ratio = (a: string, b: string) =>
+  console.log(`  ${a} / ${b}`.padEnd(40) + (rate[a] / rate[b]).toFixed(2));
+ratio("load", "raw select");
+ratio("load, no cache", "raw select");
+ratio("load + save", "raw select + update");
+
+await admin.unsafe(`DROP SCHEMA "${schema}" CASCADE`);
+await Promise.all([sql.end(), admin.end()]);
