@@ -10,7 +10,7 @@ import { StoreUnavailable } from "../src/errors.ts";
 import { newSessionKey } from "../src/session/keys.ts";
 import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
 import { closeDjangos, django } from "./_django.ts";
-import { storeContract } from "./_contract.ts";
+import { HOSTILE_KEYS, storeContract } from "./_contract.ts";
 import { postgresSchema, SECRET_KEY } from "./_postgres.ts";
 
 const schema = await postgresSchema("pg_store");
@@ -109,4 +109,21 @@ call_command("migrate", "sessions", verbosity=0)`);
   } finally {
     await migrated.drop();
   }
+});
+
+test("keys that cannot be Django keys never reach SQL", async () => {
+  const statements: unknown[] = [];
+  const watched = schema.client({
+    debug: (_connection, query) => statements.push(query),
+    fetch_types: false,
+  });
+  const backend = new PostgresBackend(watched, { secretKey: SECRET_KEY });
+  for (const key of HOSTILE_KEYS) {
+    await backend.getSession(key).load();
+    await backend.exists(key);
+    await backend.delete(key);
+  }
+  assert.deepEqual(statements, []);
+  await backend.exists(newSessionKey());
+  assert.equal(statements.length, 1);
 });

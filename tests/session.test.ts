@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { PGlite } from "@electric-sql/pglite";
 import { SessionNotLoaded } from "../src/errors.ts";
+import { isValidSessionKey, newSessionKey } from "../src/session/keys.ts";
 import type { Session } from "../src/session/session.ts";
 import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
 import { closeDjangos, django, DJANGO_VERSIONS } from "./_django.ts";
@@ -137,4 +138,29 @@ test("save() resolves false when nothing changed and true after a change", async
   session.set("x", 2);
   assert.equal(await session.save(), true);
   assert.equal(await session.save(), false);
+});
+
+test("new keys are 32 chars of [a-z0-9], every character equally likely (no modulo bias)", () => {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < 11_250; i++) {
+    const key = newSessionKey();
+    assert.match(key, /^[a-z0-9]{32}$/);
+    for (const char of key) counts.set(char, (counts.get(char) ?? 0) + 1);
+  }
+  // 360,000 characters: 10,000 expected each (σ ≈ 98); modulo bias would give 4 of them ~11,430.
+  assert.equal(counts.size, 36);
+  for (const [char, count] of counts) {
+    assert.ok(Math.abs(count - 10_000) < 500, `${char}: ${count}`);
+  }
+});
+
+test("isValidSessionKey accepts what Django saves and nothing else", () => {
+  for (const key of ["abcdefgh", "a".repeat(40), newSessionKey()]) {
+    assert.equal(isValidSessionKey(key), true, key);
+  }
+  for (
+    const key of ["abcdefg", "a".repeat(41), "ABCDEFGHIJ", "abcd efgh", "abcdéfghi", null, 12345678]
+  ) {
+    assert.equal(isValidSessionKey(key), false, String(key));
+  }
 });
