@@ -1,0 +1,45 @@
+"""Django's own SessionStore().encode / decode of the benchmark session, for bench/codec.bench.ts.
+
+Run by that benchmark once per round (so Django and TypeScript share the machine's state):
+    PYTHONPATH=.cache/django/5.2/root/usr/lib/python3/dist-packages /usr/bin/python3 \
+        bench/codec_django.py SECONDS '<session JSON>'
+Prints one JSON line: {"django", "decode_us", "encode_us", "token"}. Python runs one operation at
+a time (a sync worker holds the GIL), so its in-flight throughput is its sequential rate.
+"""
+import json
+import sys
+import time
+
+import django
+from django.conf import settings
+
+settings.configure(SECRET_KEY="django-insecure-bench", INSTALLED_APPS=["django.contrib.sessions"])
+django.setup()
+
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+
+seconds = float(sys.argv[1])
+session = json.loads(sys.argv[2])
+store = SessionStore()
+token = store.encode(session)
+assert store.decode(token) == session
+
+
+def per_op_us(operation):
+    """Microseconds per call, timed over batches for `seconds` (after a short warm-up)."""
+    for _ in range(200):
+        operation()
+    count, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        for _ in range(200):
+            operation()
+        count += 200
+    return elapsed / count * 1e6
+
+
+print(json.dumps({
+    "django": django.get_version(),
+    "decode_us": per_op_us(lambda: store.decode(token)),
+    "encode_us": per_op_us(lambda: store.encode(session)),
+    "token": token,
+}))
