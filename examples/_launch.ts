@@ -4,7 +4,7 @@
  * not the library).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { HOST } from "./_config.ts";
 
@@ -44,6 +44,16 @@ function listening(port: number): Promise<boolean> {
       resolve(true);
     });
     socket.on("error", () => resolve(false));
+  });
+}
+
+/** A port nobody listens on right now (the OS picks it), for servers started by tests. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, HOST, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    }).on("error", reject);
   });
 }
 

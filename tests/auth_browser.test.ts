@@ -7,10 +7,9 @@
 // runtime itself, so running it from all three runners would only repeat the same walk.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { launch, type Launched, migrate, type ServerName } from "../examples/_launch.ts";
+import { freePort, launch, type Launched, migrate, type ServerName } from "../examples/_launch.ts";
 import { closeDjangos, django, DJANGO_VERSIONS, sqliteDatabase } from "./_django.ts";
 import { tempDirectory } from "./_sqlite.ts";
 
@@ -18,15 +17,6 @@ const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
 const SECRET_KEY = "django-insecure-auth-browser";
 const SERVERS: ServerName[] = ["django", "deno", "hono"];
 const root = fileURLToPath(new URL("../", import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }).on("error", reject);
-  });
-}
 
 /** Where `.ci/django-releases` unpacked a release; 3.2 is Debian's own. */
 const pythonPath = (version: string) =>
