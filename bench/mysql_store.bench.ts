@@ -1,0 +1,113 @@
+/**
+ * MysqlBackend on mysql2 against raw mysql2 statements on the same rows, and the cost of keeping
+ * Django's `cached_db` cache coherent (one Redis DEL per save), in one run, as ratios (so the
+ * machine's speed cancels out). Standalone on any runtime:
+ *
+ *   node --import tsx bench/mysql_store.bench.ts
+ *   node_modules/.bin/bun bench/mysql_store.bench.ts
+ *   node_modules/.bin/deno run -A bench/mysql_store.bench.ts
+ *
+ * Modes, each driven by 32 concurrent loops over 1000 saved sessions for BENCH_SECONDS (default 2),
+ * interleaved over BENCH_RUNS rounds (default 3), median reported:
+ * - `raw select`: `select session_data … where session_key = ?` (no expiry or signature check);
+ * - `load`: `backend.getSession(key).load()` (expiry in SQL, signature check, decode);
+ * - `raw select + update`: the raw select then a raw update of the same row;
+ * - `load + save`: load, set one value, save (sign, compress when it pays, update);
+ * - `load + save, cached_db`: the same through `withCacheInvalidation` (one ioredis DEL more).
+ */
+import mysql from "mysql2/promise";
+import { Redis } from "ioredis";
+import { SessionBackend } from "../src/session/backend.ts";
+import { MysqlBackend } from "../src/stores/mysql.ts";
+import { createMysqlSessionTable } from "../src/stores/mysql_schema.ts";
+import { withCacheInvalidation } from "../src/stores/cache_invalidation.ts";
+
+const env =
+  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ??
+    {};
+const SECONDS = Number(env.BENCH_SECONDS ?? 2);
+const RUNS = Number(env.BENCH_RUNS ?? 3);
+const CONCURRENCY = 32;
+const server = { host: "127.0.0.1", port: 3306, user: "root" };
+const database = `bench_sess_${crypto.randomUUID().slice(0, 8)}`;
+
+const admin = await mysql.createConnection(server);
+await admin.query(`CREATE DATABASE \`${database}\``);
+const pool = mysql.createPool({ ...server, database, connectionLimit: 8 });
+await createMysqlSessionTable(pool);
+const redis = new Redis({ host: "127.0.0.1", port: 6379, db: 3 });
+const backend = new MysqlBackend(pool, { secretKey: "django-insecure-bench" });
+const coherent = new SessionBackend(
+  withCacheInvalidation(backend.store, redis, { keyPrefix: database }),
+);
+
+const keys: string[] = [];
+for (let i = 0; i < 1000; i++) {
+  const session = await backend.getSession().load();
+  session.update({
+    _auth_user_id: String(i),
+    _auth_user_backend: "django.contrib.auth.backends.ModelBackend",
+    cart: [1, 2, 3],
+  });
+  await session.save();
+  keys.push(session.key!);
+}
+
+const SELECT = "SELECT session_data FROM django_session WHERE session_key = ?";
+const UPDATE = "UPDATE django_session SET session_data = ?, expire_date = " +
+  "UTC_TIMESTAMP(6) + INTERVAL 14 DAY WHERE session_key = ?";
+const loadAndSave = async (sessions: SessionBackend, key: string) => {
+  const session = await sessions.getSession(key).load();
+  session.set("seen", Date.now());
+  await session.save();
+};
+
+type Op = (key: string) => Promise<unknown>;
+const MODES: Record<string, Op> = {
+  "raw select": (key) => pool.execute(SELECT, [key]),
+  "load": (key) => backend.getSession(key).load(),
+  "raw select + update": async (key) => {
+    const [rows] = await pool.execute<mysql.RowDataPacket[]>(SELECT, [key]);
+    await pool.execute(UPDATE, [rows[0].session_data, key]);
+  },
+  "load + save": (key) => loadAndSave(backend, key),
+  "load + save, cached_db": (key) => loadAndSave(coherent, key),
+};
+
+async function opsPerSecond(op: Op): Promise<number> {
+  const end = performance.now() + SECONDS * 1000;
+  let done = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async (_, worker) => {
+    for (let i = worker; performance.now() < end; i += CONCURRENCY) {
+      await op(keys[i % keys.length]);
+      done++;
+    }
+  }));
+  return done / SECONDS;
+}
+
+const samples: Record<string, number[]> = Object.fromEntries(
+  Object.keys(MODES).map((m) => [m, []]),
+);
+for (let run = 0; run < RUNS; run++) {
+  for (const [mode, op] of Object.entries(MODES)) samples[mode].push(await opsPerSecond(op));
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rate = Object.fromEntries(Object.entries(samples).map(([m, xs]) => [m, median(xs)]));
+
+const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
+console.log(
+  `mysql store bench (${runtime}, ${CONCURRENCY} concurrent, median of ${RUNS} x ${SECONDS}s)`,
+);
+for (const [mode, perSecond] of Object.entries(rate)) {
+  console.log(`  ${mode.padEnd(24)} ${Math.round(perSecond).toString().padStart(7)} /s`);
+}
+const ratio = (a: string, b: string) =>
+  console.log(`  ${a} / ${b}`.padEnd(52) + (rate[a] / rate[b]).toFixed(2));
+ratio("load", "raw select");
+ratio("load + save", "raw select + update");
+ratio("load + save, cached_db", "load + save");
+
+await admin.query(`DROP DATABASE \`${database}\``);
+await Promise.all([pool.end(), admin.end()]);
+redis.disconnect();
