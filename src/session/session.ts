@@ -109,6 +109,11 @@ export class Session<T extends SessionData = SessionData> {
     return this;
   }
 
+  /** When `data` expires if saved now (Django recomputes `expire_date` on every save). */
+  #expireDate(data: Record<string, unknown>): Date {
+    return expiryDate(data[EXPIRY], this.#settings.cookieAge, new Date());
+  }
+
   #read(method: string): Record<string, unknown> {
     if (this.#data === null) throw new SessionNotLoaded(method);
     this.accessed = true;
@@ -300,7 +305,7 @@ export class Session<T extends SessionData = SessionData> {
    * @throws {SessionNotLoaded} before `load()`
    */
   getExpiryDate(): Date {
-    return expiryDate(this.#read("getExpiryDate")[EXPIRY], this.#settings.cookieAge, new Date());
+    return this.#expireDate(this.#read("getExpiryDate"));
   }
 
   /**
@@ -329,10 +334,9 @@ export class Session<T extends SessionData = SessionData> {
     if (!this.modified && !options.force) return false;
     const data = (await this.load()).#data!;
     if (this.isEmpty) return false;
-    const expires = expiryDate(data[EXPIRY], this.#settings.cookieAge, new Date());
     this.#key = this.#key === null
-      ? await this.#store.create(data, expires)
-      : await this.#store.update(this.#key, data, expires);
+      ? await this.#store.create(data, this.#expireDate(data))
+      : await this.#store.update(this.#key, data, this.#expireDate(data));
     this.modified = false;
     return true;
   }
@@ -346,10 +350,7 @@ export class Session<T extends SessionData = SessionData> {
   async cycleKey(): Promise<void> {
     const data = (await this.load()).#read("cycleKey");
     const old = this.#key;
-    this.#key = await this.#store.create(
-      data,
-      expiryDate(data[EXPIRY], this.#settings.cookieAge, new Date()),
-    );
+    this.#key = await this.#store.create(data, this.#expireDate(data));
     this.modified = true;
     if (old !== null) await this.#store.delete(old);
   }
