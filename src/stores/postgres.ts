@@ -68,11 +68,16 @@ function postgresDialect(query: RowsQuery, table: string): SqlDialect {
  * @typeParam T the shape of the session data
  *
  * @example
- * ```ts ignore
- * import postgres from "postgres";
- * const sql = postgres("postgres://postgres@127.0.0.1/mysite");
- * const sessions = new PostgresBackend(sql, { secretKey: Deno.env.get("DJANGO_SECRET_KEY")! });
- * const session = await sessions.getSession(cookieValue).load();
+ * ```ts
+ * import { PGlite } from "@electric-sql/pglite"; // or postgres.js's postgres(url), or Bun.sql
+ * import { createSessionTable, PostgresBackend } from "@django-interop/session";
+ * const db = new PGlite();
+ * await createSessionTable(db);
+ * const sessions = new PostgresBackend(db, { secretKey: "django-insecure-example" });
+ * const session = await sessions.getSession(null).load();
+ * session.set("cart", [1, 2]);
+ * console.log(await session.save(), session.key!.length); // true 32
+ * console.log((await sessions.getSession(session.key).load()).get("cart")); // [1, 2]
  * ```
  */
 export class PostgresBackend<T extends SessionData = SessionData> extends SessionBackend<T> {
