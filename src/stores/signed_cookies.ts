@@ -149,10 +149,11 @@ export class SignedCookieStore implements SessionStore {
    * Signs `data` into a new cookie value.
    *
    * @param data the session data
+   * @param _expireDate unused: the signature's age is checked against `cookieAge`, as in Django
    * @returns the cookie value
    * @throws {CookieTooLarge} when the cookie would pass `maxCookieSize`
    */
-  async create(data: SessionData): Promise<string> {
+  async create(data: SessionData, _expireDate?: Date): Promise<string> {
     const { key, salt } = this.#loadOptions;
     const value = await dumps(data, { key, salt, compress: true });
     if (value.length > this.#room) throw new CookieTooLarge(value.length, this.#room);
@@ -164,10 +165,11 @@ export class SignedCookieStore implements SessionStore {
    *
    * @param _key the old value (nothing to update in place)
    * @param data the session data
+   * @param _expireDate unused, as for `create`
    * @returns the new cookie value
    * @throws {CookieTooLarge} when the cookie would pass `maxCookieSize`
    */
-  update(_key: string, data: SessionData): Promise<string> {
+  update(_key: string, data: SessionData, _expireDate?: Date): Promise<string> {
     return this.create(data);
   }
 
