@@ -7,10 +7,16 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SessionInterrupted, SessionNotLoaded } from "../src/errors.ts";
 import type { SessionBackend } from "../src/session/backend.ts";
+import { newSessionKey } from "../src/session/keys.ts";
 
 /** What a store test hands the suite. */
 export interface ContractSubject {
   backend: SessionBackend;
+  /**
+   * The same store drawing its new keys from `newKey` (SQL stores: `SqlStoreOptions.newKey`);
+   * required with the `collisions` option.
+   */
+  withNewKey?: (newKey: () => string) => SessionBackend;
   /** Called once after the suite (close pools, drop schemas). */
   close?: () => Promise<void>;
 }
@@ -22,6 +28,8 @@ export interface ContractOptions {
    * register the row checks (flush deletes, interrupted saves, clearExpired, exists).
    */
   serverSide?: boolean;
+  /** True for stores that draw keys (SQL): checks that a forced key collision draws again. */
+  collisions?: boolean;
 }
 
 /** Keys that can never be Django keys: each must give a new, empty session and reach no SQL. */
@@ -48,7 +56,7 @@ const KEY = /^[a-z0-9]{32}$/;
 export function storeContract(
   name: string,
   setup: () => ContractSubject | Promise<ContractSubject>,
-  { serverSide = true }: ContractOptions = {},
+  { serverSide = true, collisions = false }: ContractOptions = {},
 ): void {
   describe(`store contract: ${name}`, () => {
     let subject: ContractSubject;
@@ -181,6 +189,20 @@ export function storeContract(
       assert.notEqual(session.key, old);
       assert.equal((await fresh(old)).key, null);
     });
+
+    if (collisions) {
+      test("a key collision on create draws a new key and leaves the other row alone", async () => {
+        const taken = await saved({ owner: "first" });
+        const keys = [taken, taken, newSessionKey()];
+        const expected = keys[2];
+        assert.ok(subject.withNewKey, "collisions: true needs withNewKey in the subject");
+        const session = await subject.withNewKey(() => keys.shift()!).getSession().load();
+        session.set("owner", "second");
+        assert.equal(await session.save(), true);
+        assert.equal(session.key, expected);
+        assert.equal((await fresh(taken)).get("owner"), "first");
+      });
+    }
 
     if (!serverSide) return;
 

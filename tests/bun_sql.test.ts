@@ -29,7 +29,10 @@ if (bun) {
   });
   const backend = new PostgresBackend(sql, { secretKey: SECRET_KEY });
 
-  storeContract("Bun.sql", () => ({ backend }));
+  storeContract("Bun.sql", () => ({
+    backend,
+    withNewKey: (newKey) => new PostgresBackend(sql, { secretKey: SECRET_KEY, newKey }),
+  }), { collisions: true });
 
   for (const version of DJANGO_VERSIONS) {
     test(`Django ${version} loads what Bun.sql wrote and we load what it writes`, async () => {

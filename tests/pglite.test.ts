@@ -16,7 +16,10 @@ await createSessionTable(db);
 await createSessionTable(db);
 after(() => db.close());
 
-storeContract("PGlite", () => ({ backend: new PostgresBackend(db, { secretKey: SECRET_KEY }) }));
+storeContract("PGlite", () => ({
+  backend: new PostgresBackend(db, { secretKey: SECRET_KEY }),
+  withNewKey: (newKey) => new PostgresBackend(db, { secretKey: SECRET_KEY, newKey }),
+}), { collisions: true });
 
 test("PGlite holds the indexes Django's migration creates", async () => {
   const { rows } = await db.query<{ indexname: string }>(
