@@ -2,12 +2,17 @@
  * Issue 5 on PostgreSQL: Django 3.2/4.2/5.2 and our auth functions on one schema that Django
  * migrated (contenttypes, auth, sessions), through postgres.js.
  */
-import { after } from "node:test";
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { authenticate } from "../src/auth/authenticate.ts";
+import { getUser } from "../src/auth/get_user.ts";
 import { postgresUsers } from "../src/auth/user_sources.ts";
+import { StoreUnavailable } from "../src/errors.ts";
 import { PostgresBackend } from "../src/stores/postgres.ts";
 import { closeDjangos, django, DJANGO_VERSIONS } from "./_django.ts";
 import { postgresSchema } from "./_postgres.ts";
-import { authCases } from "./auth_cases.ts";
+import { authCases, SECRET_KEY } from "./auth_cases.ts";
 
 const schema = await postgresSchema("auth");
 const sessions = schema.client();
@@ -35,3 +40,21 @@ for (const version of DJANGO_VERSIONS) {
     users: () => ({ source: postgresUsers(userClient), queries: () => queries }),
   }));
 }
+
+test("a user table that cannot be reached is StoreUnavailable (user lookup), and the process goes on", async () => {
+  // Nothing listens on port 1: the connection is refused at once.
+  const down = postgres("postgres://postgres@127.0.0.1:1/test", { max: 1, connect_timeout: 2 });
+  const auth = { users: postgresUsers(down), secretKey: SECRET_KEY, unknownUserIterations: 1000 };
+  const session = new PostgresBackend(sessions, { secretKey: SECRET_KEY }).getSession();
+  await session.load();
+  session.update({
+    _auth_user_id: "1",
+    _auth_user_backend: "django.contrib.auth.backends.ModelBackend",
+    _auth_user_hash: "0".repeat(64),
+  });
+  const unavailable = (error: unknown) =>
+    error instanceof StoreUnavailable && error.operation === "user lookup";
+  await assert.rejects(getUser(session, auth), unavailable);
+  await assert.rejects(authenticate(auth, "alice", "pw"), unavailable);
+  await down.end();
+});
