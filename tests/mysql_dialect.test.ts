@@ -6,7 +6,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createMysqlSessionTable } from "../src/stores/mysql_schema.ts";
 import { mysqlDatetime, MysqlDialect } from "../src/stores/mysql_dialect.ts";
-import { ImproperlyConfigured } from "../src/errors.ts";
+import mysql from "mysql2/promise";
+import { ImproperlyConfigured, StoreUnavailable } from "../src/errors.ts";
 import { closeDjangos, django, DJANGO_VERSIONS } from "./_django.ts";
 import { djangoMysql, mysqlDatabase } from "./_mysql.ts";
 
@@ -52,6 +53,16 @@ test("createMysqlSessionTable makes the table Django's migration makes", slow, a
   } finally {
     await other.drop();
   }
+});
+
+test("a server that refuses the DDL gives StoreUnavailable", slow, async () => {
+  const down = mysql.createPool({ host: "127.0.0.1", port: 1, user: "root", connectTimeout: 2000 });
+  await assert.rejects(createMysqlSessionTable(down), (error) => {
+    assert.ok(error instanceof StoreUnavailable);
+    assert.equal(error.operation, "createTable");
+    return true;
+  });
+  await down.end();
 });
 
 test("a table name that is not a plain identifier is refused", slow, () => {

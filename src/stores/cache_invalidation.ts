@@ -20,8 +20,8 @@ import { isValidSessionKey } from "../session/keys.ts";
 import type { SessionData, SessionStore } from "../session/store.ts";
 
 /**
- * The one cache call this module makes: deleting a key. ioredis, node-redis and Bun's `RedisClient`
- * all fit.
+ * The one cache call this module makes: deleting a key. Any client whose `del(key)` returns a
+ * promise fits: ioredis and Bun's built-in `RedisClient` do.
  *
  * @example
  * ```ts ignore

@@ -63,7 +63,12 @@ export function mysqlTable(table = "django_session"): string {
   return `\`${table}\``;
 }
 
-/** A `Date` as the naive UTC text Django stores in `datetime(6)`. */
+/**
+ * A `Date` as the naive UTC text Django stores in `datetime(6)`.
+ *
+ * @param date the instant
+ * @returns e.g. `2026-11-25 20:17:49.143000`
+ */
 export function mysqlDatetime(date: Date): string {
   return date.toISOString().replace("T", " ").replace("Z", "000");
 }
