@@ -1,0 +1,104 @@
+/**
+ * getUser on postgres.js against raw postgres.js selects of the same rows, in one run, as ratios
+ * (so the machine's speed cancels out). Standalone on any runtime:
+ *
+ *   node --import tsx bench/auth.bench.ts
+ *   node_modules/.bin/bun bench/auth.bench.ts
+ *   node_modules/.bin/deno run -A bench/auth.bench.ts
+ *
+ * Modes, each driven by 32 concurrent loops over 1000 logged-in sessions for BENCH_SECONDS
+ * (default 2), interleaved over BENCH_RUNS rounds (default 3), median reported:
+ * - `raw selects`: the session row, then the `auth_user` row named by a known id (no signature, no
+ *   expiry, no auth hash: what a careless reader does);
+ * - `load`: `backend.getSession(key).load()`;
+ * - `load + getUser`: the same, then `getUser` (one more query, the HMAC of the password column).
+ */
+import postgres from "postgres";
+import { getUser } from "../src/auth/get_user.ts";
+import { sessionAuthHash } from "../src/auth/session_auth.ts";
+import { postgresUsers } from "../src/auth/user_sources.ts";
+import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
+
+const env =
+  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ??
+    {};
+const SECONDS = Number(env.BENCH_SECONDS ?? 2);
+const RUNS = Number(env.BENCH_RUNS ?? 3);
+const CONCURRENCY = 32;
+const URL = "postgres://postgres@127.0.0.1:5432/test";
+const SECRET_KEY = "django-insecure-bench";
+const schema = `bench_auth_${crypto.randomUUID().slice(0, 8)}`;
+
+const admin = postgres(URL, { max: 1, onnotice: () => {} });
+await admin.unsafe(`CREATE SCHEMA "${schema}"`);
+const sql = postgres(URL, { max: 8, onnotice: () => {}, connection: { search_path: schema } });
+await createSessionTable(sql);
+// auth_user's columns and types as Django 5.2 migrates them (constraints left out).
+await sql.unsafe(`CREATE TABLE auth_user (
+  id integer PRIMARY KEY, password varchar(128) NOT NULL, last_login timestamptz,
+  is_superuser boolean NOT NULL, username varchar(150) NOT NULL UNIQUE,
+  first_name varchar(150) NOT NULL, last_name varchar(150) NOT NULL, email varchar(254) NOT NULL,
+  is_staff boolean NOT NULL, is_active boolean NOT NULL, date_joined timestamptz NOT NULL)`);
+const backend = new PostgresBackend(sql, { secretKey: SECRET_KEY });
+const auth = { users: postgresUsers(sql), secretKey: SECRET_KEY };
+
+const sessions: { key: string; id: number }[] = [];
+for (let id = 1; id <= 1000; id++) {
+  const password = `pbkdf2_sha256$1000000$salt${id}$${btoa(String(id).padEnd(32, "x"))}`;
+  await sql`insert into auth_user values (${id}, ${password}, null, false, ${"user" + id}, '', '',
+    '', false, true, now())`;
+  const session = await backend.getSession().load();
+  session.update({
+    _auth_user_id: String(id),
+    _auth_user_backend: "django.contrib.auth.backends.ModelBackend",
+    _auth_user_hash: await sessionAuthHash(password, SECRET_KEY),
+  });
+  await session.save();
+  sessions.push({ key: session.key!, id });
+}
+
+type Op = (session: { key: string; id: number }) => Promise<unknown>;
+const MODES: Record<string, Op> = {
+  "raw selects": async ({ key, id }) => {
+    await sql`select session_data from django_session where session_key = ${key}`;
+    await sql`select * from auth_user where id = ${id}`;
+  },
+  "load": ({ key }) => backend.getSession(key).load(),
+  "load + getUser": async ({ key }) => {
+    if (!await getUser(await backend.getSession(key).load(), auth)) throw new Error("anonymous");
+  },
+};
+
+async function opsPerSecond(op: Op): Promise<number> {
+  const end = performance.now() + SECONDS * 1000;
+  let done = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async (_, worker) => {
+    for (let i = worker; performance.now() < end; i += CONCURRENCY) {
+      await op(sessions[i % sessions.length]);
+      done++;
+    }
+  }));
+  return done / SECONDS;
+}
+
+const samples: Record<string, number[]> = Object.fromEntries(
+  Object.keys(MODES).map((m) => [m, []]),
+);
+for (let run = 0; run < RUNS; run++) {
+  for (const [mode, op] of Object.entries(MODES)) samples[mode].push(await opsPerSecond(op));
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rate = Object.fromEntries(Object.entries(samples).map(([m, xs]) => [m, median(xs)]));
+
+const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
+console.log(`auth bench (${runtime}, ${CONCURRENCY} concurrent, median of ${RUNS} x ${SECONDS}s)`);
+for (const [mode, perSecond] of Object.entries(rate)) {
+  console.log(`  ${mode.padEnd(20)} ${Math.round(perSecond).toString().padStart(7)} /s`);
+}
+const ratio = (a: string, b: string) =>
+  console.log(`  ${a} / ${b}`.padEnd(40) + (rate[a] / rate[b]).toFixed(2));
+ratio("load + getUser", "raw selects");
+ratio("load + getUser", "load");
+
+await admin.unsafe(`DROP SCHEMA "${schema}" CASCADE`);
+await Promise.all([sql.end(), admin.end()]);
