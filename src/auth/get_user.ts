@@ -21,14 +21,17 @@ import { canonicalPk, type DjangoUser } from "./user_model.ts";
 const ALLOW_ALL_BACKEND = "django.contrib.auth.backends.AllowAllUsersModelBackend";
 
 /**
- * Django's `ModelBackend.user_can_authenticate`: a user model without `is_active` lets everyone in.
+ * Django's `ModelBackend.user_can_authenticate` (`is_active or is_active is None`): a user model
+ * without `is_active` lets everyone in.
  *
  * @param user the user row
  * @param backend the backend's dotted path
  * @returns whether the user may be logged in
  */
 export function canAuthenticate(user: DjangoUser, backend: string): boolean {
-  return backend === ALLOW_ALL_BACKEND || user.is_active !== false;
+  const active = user.is_active;
+  return backend === ALLOW_ALL_BACKEND || active === undefined || active === null ||
+    Boolean(active);
 }
 
 /**
