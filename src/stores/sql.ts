@@ -56,7 +56,7 @@ export interface SqlStoreOptions extends SessionCodecOptions {
    */
   maxCreateAttempts?: number;
   /**
-   * How many characters of already-verified `session_data` to remember with their decoded data, so
+   * How many characters of already-verified `session_data` (plus their data as JSON) to remember, so
    * that loading an unchanged session again skips the signature check; 0 turns this off.
    *
    * @default {1048576}

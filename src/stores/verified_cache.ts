@@ -10,11 +10,12 @@
 import type { SessionData } from "../session/store.ts";
 
 /**
- * Least-recently-used texts, bounded by their total length; each hit returns a fresh copy, so
- * callers may mutate what they get.
+ * Least-recently-used texts, bounded by their total length plus their data's JSON (one entry takes
+ * at most a quarter of the limit); each hit returns a fresh copy, so callers may mutate it.
  */
 export class VerifiedCache {
-  #entries = new Map<string, SessionData>();
+  // Data kept as JSON text: parsing it is the cheapest fresh copy (3-15x structuredClone's cost).
+  #entries = new Map<string, string>();
   #chars = 0;
   #limit: number;
 
@@ -34,11 +35,11 @@ export class VerifiedCache {
    * @returns a copy of its data, or undefined when not cached
    */
   get(text: string): SessionData | undefined {
-    const data = this.#entries.get(text);
-    if (data === undefined) return undefined;
+    const json = this.#entries.get(text);
+    if (json === undefined) return undefined;
     this.#entries.delete(text);
-    this.#entries.set(text, data);
-    return structuredClone(data);
+    this.#entries.set(text, json);
+    return JSON.parse(json);
   }
 
   /**
@@ -48,13 +49,16 @@ export class VerifiedCache {
    * @param data what it decoded to
    */
   set(text: string, data: SessionData): void {
-    if (text.length > this.#limit / 4 || this.#entries.has(text)) return;
-    this.#entries.set(text, structuredClone(data));
-    this.#chars += text.length;
-    for (const oldest of this.#entries.keys()) {
+    if (this.#entries.has(text)) return;
+    const json = JSON.stringify(data);
+    // A compressed text can stand for far more JSON: both count against the limit.
+    if (text.length + json.length > this.#limit / 4) return;
+    this.#entries.set(text, json);
+    this.#chars += text.length + json.length;
+    for (const [oldest, oldJson] of this.#entries) {
       if (this.#chars <= this.#limit) break;
       this.#entries.delete(oldest);
-      this.#chars -= oldest.length;
+      this.#chars -= oldest.length + oldJson.length;
     }
   }
 }
