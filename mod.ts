@@ -13,11 +13,13 @@ export {
   Signer,
   type SignerOptions,
   type SignObjectOptions,
+  type UnsignObjectOptions,
+} from "./src/signing/signer.ts";
+export {
   TimestampSigner,
   type TimestampSignerOptions,
-  type UnsignObjectOptions,
   type UnsignTimestampOptions,
-} from "./src/signing/signer.ts";
+} from "./src/signing/timestamp_signer.ts";
 export { dumps, type DumpsOptions, loads, type LoadsOptions } from "./src/signing/dumps.ts";
 export {
   decodeSession,

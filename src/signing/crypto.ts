@@ -14,17 +14,21 @@ const encoder = new TextEncoder();
 
 /** At most this many imported keys are kept; the oldest is dropped first (secrets x salts is small). */
 const CACHE_LIMIT = 256;
-const keys = new Map<string, Promise<CryptoKey>>();
+const pending = new Map<string, Promise<CryptoKey>>();
+/** Imported keys, looked up without awaiting a promise on the hot path. */
+const ready = new Map<string, CryptoKey>();
 
-function cached(id: string, make: () => Promise<CryptoKey>): Promise<CryptoKey> {
-  let key = keys.get(id);
+function cached(id: string, make: () => Promise<CryptoKey>): CryptoKey | Promise<CryptoKey> {
+  const key = ready.get(id) ?? pending.get(id);
   if (key) return key;
-  if (keys.size >= CACHE_LIMIT) keys.delete(keys.keys().next().value!);
-  key = make();
-  keys.set(id, key);
-  // A failed import must not poison the cache.
-  key.catch(() => keys.delete(id));
-  return key;
+  if (ready.size >= CACHE_LIMIT) ready.delete(ready.keys().next().value!);
+  // A failed import is forgotten, so the next call tries again.
+  const making = make().then((made) => {
+    ready.set(id, made);
+    return made;
+  }).finally(() => pending.delete(id));
+  pending.set(id, making);
+  return making;
 }
 
 function hashOf(algorithm: Algorithm): string {
@@ -141,10 +145,12 @@ export async function pbkdf2(
  * @returns whether they are equal
  */
 export function timingSafeEqual(a: string | Uint8Array, b: string | Uint8Array): boolean {
-  const x = utf8(a);
-  const y = utf8(b);
+  // Two strings are compared as UTF-16 code units (no encoding on the hot path); otherwise as bytes.
+  const [x, y] = typeof a === "string" && typeof b === "string" ? [a, b] : [utf8(a), utf8(b)];
+  const at = (v: string | Uint8Array, i: number) =>
+    typeof v === "string" ? v.charCodeAt(i) | 0 : v[i] | 0; // NaN / undefined past the end → 0
   let diff = x.length ^ y.length;
   const n = Math.max(x.length, y.length);
-  for (let i = 0; i < n; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  for (let i = 0; i < n; i++) diff |= at(x, i) ^ at(y, i);
   return diff === 0;
 }

@@ -9,7 +9,7 @@
  */
 
 import type { Algorithm } from "./crypto.ts";
-import { TimestampSigner } from "./signer.ts";
+import { TimestampSigner } from "./timestamp_signer.ts";
 
 /** Options of {@linkcode dumps}. */
 export interface DumpsOptions {

@@ -124,7 +124,9 @@ const ascii = new TextDecoder();
 
 function latin1(bytes: Uint8Array): string {
   // TextDecoder("latin1") is windows-1252 per the WHATWG Encoding spec, so Latin-1 is done by hand.
-  if (bytes.every((b) => b < 0x80)) return ascii.decode(bytes);
+  let high = 0;
+  for (let i = 0; i < bytes.length; i++) high |= bytes[i];
+  if (high < 0x80) return ascii.decode(bytes);
   let out = "";
   for (let i = 0; i < bytes.length; i += 8192) {
     out += String.fromCharCode(...bytes.subarray(i, i + 8192));

@@ -1,16 +1,15 @@
 /**
- * Django's `django.core.signing.Signer` and `TimestampSigner`.
+ * Django's `django.core.signing.Signer`.
  *
  * `sign("hello")` gives `hello:<signature>`, where the signature is the unpadded URL-safe base64 of
- * `salted_hmac(salt + "signer", value, key, algorithm)`; `TimestampSigner` signs
- * `value:<base62 seconds>` instead. `unsign` splits on the last separator and compares in constant
+ * `salted_hmac(salt + "signer", value, key, algorithm)`. `unsign` splits on the last separator and compares in constant
  * time against the key and then each fallback key (Django 4.1's `SECRET_KEY_FALLBACKS`).
  *
  * @module
  */
 
-import { BadPayload, BadSignature, SignatureExpired } from "../errors.ts";
-import { b64Encode, base62Decode, base62Encode } from "./base64.ts";
+import { BadSignature } from "../errors.ts";
+import { b64Encode } from "./base64.ts";
 import { type Algorithm, timingSafeEqual } from "./crypto.ts";
 import { decodePayload, encodePayload } from "./payload.ts";
 import { saltedHmac } from "./salted_hmac.ts";
@@ -182,106 +181,5 @@ export class Signer {
    */
   async unsignObject<T = unknown>(signed: string, options: UnsignObjectOptions = {}): Promise<T> {
     return await decodePayload(await this.unsign(signed), options.maxDecompressedBytes) as T;
-  }
-}
-
-/** Options of {@linkcode TimestampSigner}. */
-export interface TimestampSignerOptions extends SignerOptions {
-  /**
-   * The clock, in epoch milliseconds; inject a frozen one to reproduce a token byte for byte.
-   * @default {Date.now}
-   */
-  now?: () => number;
-}
-
-/** Options of `TimestampSigner.unsign`. */
-export interface UnsignTimestampOptions {
-  /** Reject values signed more than this many seconds ago. @default {undefined} (no limit) */
-  maxAge?: number;
-}
-
-/**
- * A `Signer` that also signs the time, so `unsign` can reject old values (Django's `TimestampSigner`).
- *
- * @example
- * ```ts
- * import { TimestampSigner } from "@django-interop/session";
- * const signer = new TimestampSigner({ key: "secret", now: () => 1700000000000 });
- * const signed = await signer.sign("hello"); // "hello:1r31eq:<signature>"
- * console.log(await signer.unsign(signed)); // hello
- * ```
- */
-export class TimestampSigner extends Signer {
-  /** Django's `module.ClassName` of this class, the default salt. */
-  protected static override readonly djangoName: string = "django.core.signing.TimestampSigner";
-  readonly #now: () => number;
-
-  /**
-   * Creates a timestamp signer.
-   *
-   * @param options the `Signer` options and a clock
-   * @throws {TypeError} on an empty key or an unsafe separator
-   */
-  constructor(options: TimestampSignerOptions) {
-    super(options);
-    this.#now = options.now ?? Date.now;
-  }
-
-  /**
-   * Signs `value` with the current time in whole seconds.
-   *
-   * @param value the value to sign
-   * @returns `value:<base62 seconds>:<signature>`
-   */
-  override sign(value: string): Promise<string> {
-    return super.sign(`${value}${this.sep}${base62Encode(Math.floor(this.#now() / 1000))}`);
-  }
-
-  /**
-   * Verifies the signature FIRST, then the age.
-   *
-   * @param signed a value from `sign`
-   * @param options `maxAge` in seconds
-   * @returns the value
-   * @throws {BadSignature} when the signature does not match
-   * @throws {SignatureExpired} when the signature matches but is older than `maxAge`
-   */
-  override async unsign(signed: string, options: UnsignTimestampOptions = {}): Promise<string> {
-    const result = await super.unsign(signed);
-    const at = result.lastIndexOf(this.sep);
-    let timestamp: number;
-    try {
-      if (at < 0) throw new SyntaxError(`No "${this.sep}" before the signature`);
-      timestamp = base62Decode(result.slice(at + this.sep.length));
-    } catch (error) {
-      throw new BadPayload(`Invalid timestamp: ${(error as Error).message}`);
-    }
-    if (options.maxAge !== undefined) {
-      const age = this.#now() / 1000 - timestamp;
-      if (age > options.maxAge) {
-        throw new SignatureExpired(`Signature age ${age} > ${options.maxAge} seconds`);
-      }
-    }
-    return result.slice(0, at);
-  }
-
-  /**
-   * Verifies (signature, then age), then decodes a value signed by `signObject`.
-   *
-   * @param signed the signed payload
-   * @param options `maxAge` in seconds and the inflate cap
-   * @returns the value
-   * @throws {BadSignature} when the signature does not match
-   * @throws {SignatureExpired} when it is older than `maxAge`
-   * @throws {BadPayload} when the verified payload cannot be decoded or inflates past the cap
-   */
-  override async unsignObject<T = unknown>(
-    signed: string,
-    options: UnsignObjectOptions & UnsignTimestampOptions = {},
-  ): Promise<T> {
-    return await decodePayload(
-      await this.unsign(signed, options),
-      options.maxDecompressedBytes,
-    ) as T;
   }
 }
