@@ -14,7 +14,7 @@
  */
 import { execFileSync } from "node:child_process";
 import process from "node:process";
-import { decodeSession, encodeSession, saltedHmac } from "../mod.ts";
+import { decodeSession, dumps, encodeSession, saltedHmac } from "../mod.ts";
 import { inflate } from "../src/signing/zlib.ts";
 import { b64Decode } from "../src/signing/base64.ts";
 import { hmacSha256 } from "./codec_sha256.ts";
@@ -113,6 +113,8 @@ const ALTERNATIVES: Record<string, Op> = {
       ),
     )
       .arrayBuffer(),
+  "encode: compress attempt (ours)": () => dumps(SESSION, { key: SECRET, compress: true }),
+  "encode: no compress attempt": () => dumps(SESSION, { key: SECRET }),
   "HMAC: crypto.subtle.sign (ours)": () => crypto.subtle.sign("HMAC", cryptoKey, message),
   "HMAC: saltedHmac (+ key cache)": () => saltedHmac("salt", message, SECRET, "sha256"),
   "HMAC: plain-TS SHA-256 (sync)": () => hmacSha256(hmacKey, message),

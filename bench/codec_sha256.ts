@@ -93,7 +93,7 @@ function compress(h: Uint32Array, block: DataView, offset: number): void {
     const s1 = rotr(W[t - 2], 17) ^ rotr(W[t - 2], 19) ^ (W[t - 2] >>> 10);
     W[t] = W[t - 16] + s0 + W[t - 7] + s1;
   }
-  let [a, b, c, d, e, f, g, k] = h;
+  let a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
   for (let t = 0; t < 64; t++) {
     const t1 = k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t] + W[t];
     const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));

@@ -32,17 +32,20 @@ result = {name: SessionStore().encode(data) for name, data in args.items()}`,
       }
     });
 
-    test("we encode, Django decodes every case", SLOW, async () => {
-      const encoded: Record<string, string> = {};
-      for (const [name, data] of Object.entries(CASES)) {
-        encoded[name] = await encodeSession(data, options);
-      }
-      const decoded = await py().run(
-        `from django.contrib.sessions.backends.db import SessionStore
+    test("we encode, Django decodes every case, compressed or not", SLOW, async () => {
+      for (const compress of [true, false]) {
+        const encoded: Record<string, string> = {};
+        for (const [name, data] of Object.entries(CASES)) {
+          encoded[name] = await encodeSession(data, { ...options, compress });
+        }
+        assert.equal(encoded.large.startsWith("."), compress);
+        const decoded = await py().run(
+          `from django.contrib.sessions.backends.db import SessionStore
 result = {name: SessionStore().decode(text) for name, text in args.items()}`,
-        encoded,
-      );
-      assert.deepEqual(decoded, CASES);
+          encoded,
+        );
+        assert.deepEqual(decoded, CASES);
+      }
     });
 
     test(
