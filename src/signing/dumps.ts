@@ -1,9 +1,16 @@
 /**
  * Django's `django.core.signing.dumps` / `loads`: URL-safe, timestamped, signed JSON.
  *
- * `dumps("hello", { key: "secret", now: () => 1700000000000 })` is
- * `ImhlbGxvIg:1r31eq:<signature>`: base64 of the JSON (`.`-prefixed when zlib-compressed), the
- * base62 time, and the signature over both.
+ * A token is the base64 of the JSON (`.`-prefixed when zlib-compressed), the base62 time, and the
+ * signature over both; this one is what Django's `signing.dumps("hello")` gives with
+ * `SECRET_KEY = "secret"` at that second:
+ *
+ * @example
+ * ```ts
+ * import { dumps } from "@django-interop/session";
+ * const token = await dumps("hello", { key: "secret", now: () => 1700000000000 });
+ * if (token !== "ImhlbGxvIg:1r31eq:a3CFcK7P0T4YtvcQde-8mW6c7nClbqAtZDLbkQ7-O9A") throw new Error(token);
+ * ```
  *
  * @module
  */
@@ -21,6 +28,11 @@ export interface DumpsOptions {
   compress?: boolean;
   /** The HMAC hash. @default {"sha256"} */
   algorithm?: Algorithm;
+  /**
+   * Accepted so that one options object serves `dumps` and `loads`; signing always uses `key`.
+   * @default {[]}
+   */
+  fallbackKeys?: string[];
   /** The clock, in epoch milliseconds. @default {Date.now} */
   now?: () => number;
 }
