@@ -81,7 +81,7 @@ export class TimestampSigner extends Signer {
     } catch (error) {
       throw new BadPayload(`Invalid timestamp: ${(error as Error).message}`);
     }
-    if (options.maxAge !== undefined) {
+    if (options.maxAge != null) { // null from JavaScript callers means "no limit" too
       const age = this.#now() / 1000 - timestamp;
       if (age > options.maxAge) {
         throw new SignatureExpired(`Signature age ${age} > ${options.maxAge} seconds`);
