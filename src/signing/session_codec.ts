@@ -33,7 +33,8 @@ export interface SessionCodecOptions {
   defaultHashingAlgorithm?: "sha256" | "sha1";
   /**
    * Try zlib on encode, keeping it when it saves more than one byte (Django's rule). `false` skips
-   * the attempt: encodes measured 1.5–4.5× faster, and the next decode has nothing to inflate;
+   * the attempt: encodes measured 1.3–7× faster (`bench/codec.bench.ts`), and the next decode has
+   * nothing to inflate;
    * Django reads both. @default {true}
    */
   compress?: boolean;
@@ -102,6 +103,7 @@ export async function decodeSession(
 ): Promise<SessionData> {
   try {
     // Django's signed formats always contain ":"; base64 never does, so the format is unambiguous.
+    // sha1 signatures too, as Django 3.1/3.2 accept them (their `Signer.legacy_algorithm`).
     const data = value.includes(":")
       ? await signerFor(options, "sha1").unsignObject(value, {
         maxDecompressedBytes: options.maxDecompressedBytes,
