@@ -34,8 +34,7 @@ export interface SessionCodecOptions {
   /**
    * Try zlib on encode, keeping it when it saves more than one byte (Django's rule). `false` skips
    * the attempt: encodes measured 1.3–7× faster (`bench/codec.bench.ts`), and the next decode has
-   * nothing to inflate;
-   * Django reads both. @default {true}
+   * nothing to inflate; Django reads both. @default {true}
    */
   compress?: boolean;
   /** The most bytes a compressed session may inflate to. @default {1048576} (1 MiB) */
