@@ -91,7 +91,12 @@ export {
   sessionCookie,
   varyOnCookie,
 } from "./src/http/commit.ts";
-export { commitSession, sessionKeyOf } from "./src/http/respond.ts";
+export {
+  commitHeaders,
+  commitSession,
+  type SessionHeaders,
+  sessionKeyOf,
+} from "./src/http/respond.ts";
 export {
   type SessionContext,
   type SessionHandler,

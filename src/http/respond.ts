@@ -27,8 +27,58 @@ import type { CookieSettings } from "./options.ts";
  * sessionKeyOf(request, cookieSettings()); // "abc"
  * ```
  */
-export function sessionKeyOf(request: Request, settings: CookieSettings): string | null {
-  return parseCookie(request.headers.get("cookie")).get(settings.cookieName) ?? null;
+export function sessionKeyOf(
+  request: Request,
+  settings: CookieSettings,
+): string | null {
+  return parseCookie(request.headers.get("cookie")).get(settings.cookieName) ??
+    null;
+}
+
+/** The headers the commit step asks for: a `Set-Cookie` value and whether to vary on `Cookie`. */
+export interface SessionHeaders {
+  /** The session cookie to set or delete, or `null` for none. */
+  setCookie: string | null;
+  /** Add `Cookie` to `Vary` (see {@linkcode varyOnCookie}). */
+  vary: boolean;
+}
+
+/**
+ * The commit step without a `Response`, for frameworks that hand out mutable response objects
+ * (Oak, Express-style): saves the session when {@linkcode decideCommit} says so and returns the
+ * headers to add.
+ *
+ * @param session the request's session, after the handler ran
+ * @param cookieSent whether the request carried the session cookie
+ * @param status the response status
+ * @param settings the cookie settings
+ * @returns the `Set-Cookie` value (or `null`) and whether to vary on `Cookie`
+ * @throws {SessionInterrupted} when the session was deleted meanwhile (answer 400, as Django does)
+ * @throws {StoreUnavailable} when the save fails because the store is down
+ * @example
+ * ```ts ignore
+ * const { setCookie, vary } = await commitHeaders(session, key !== null, 200, cookieSettings());
+ * ```
+ */
+export async function commitHeaders<T extends SessionData>(
+  session: Session<T>,
+  cookieSent: boolean,
+  status: number,
+  settings: CookieSettings,
+): Promise<SessionHeaders> {
+  const { accessed, modified, isEmpty } = session;
+  const { action, vary } = decideCommit(
+    { accessed, modified, isEmpty, cookieSent, status },
+    settings.saveEveryRequest,
+  );
+  if (action === "delete") return { setCookie: deletionCookie(settings), vary };
+  if (action === "none") return { setCookie: null, vary };
+  await session.save({ force: true });
+  const maxAge = session.getExpireAtBrowserClose() ? null : session.getExpiryAge();
+  return {
+    setCookie: sessionCookie(session.key!, maxAge, Date.now() / 1000, settings),
+    vary,
+  };
 }
 
 /**
@@ -56,30 +106,30 @@ export async function commitSession<T extends SessionData>(
   settings: CookieSettings,
 ): Promise<Response> {
   if (response.status < 200) return response;
-  const { accessed, modified, isEmpty } = session;
-  const { status } = response;
-  const decision = decideCommit(
-    { accessed, modified, isEmpty, cookieSent, status },
-    settings.saveEveryRequest,
-  );
-  if (decision.action === "none" && !decision.vary) return response;
-  let cookie: string | null = null;
-  if (decision.action === "delete") cookie = deletionCookie(settings);
-  if (decision.action === "save") {
-    try {
-      await session.save({ force: true });
-    } catch (error) {
-      if (error instanceof SessionInterrupted) return new Response("Bad Request", { status: 400 });
-      throw error;
+  let headers: SessionHeaders;
+  try {
+    headers = await commitHeaders(
+      session,
+      cookieSent,
+      response.status,
+      settings,
+    );
+  } catch (error) {
+    if (error instanceof SessionInterrupted) {
+      return new Response("Bad Request", { status: 400 });
     }
-    const maxAge = session.getExpireAtBrowserClose() ? null : session.getExpiryAge();
-    cookie = sessionCookie(session.key!, maxAge, Date.now() / 1000, settings);
+    throw error;
   }
-  return rebuilt(response, cookie, decision.vary, settings.cookieName);
+  if (headers.setCookie === null && !headers.vary) return response;
+  return rebuilt(response, headers, settings.cookieName);
 }
 
 /** A copy of `response` with the session cookie (replacing the handler's own, as Django's dict does). */
-function rebuilt(response: Response, cookie: string | null, vary: boolean, name: string): Response {
+function rebuilt(
+  response: Response,
+  { setCookie: cookie, vary }: SessionHeaders,
+  name: string,
+): Response {
   const headers = new Headers(response.headers);
   if (cookie !== null) {
     const others = headers.getSetCookie().filter((c) => !c.startsWith(`${name}=`));
