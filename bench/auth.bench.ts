@@ -18,6 +18,7 @@ import { getUser } from "../src/auth/get_user.ts";
 import { sessionAuthHash } from "../src/auth/session_auth.ts";
 import { postgresUsers } from "../src/auth/user_sources.ts";
 import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
+import { compareRates } from "./_rates.ts";
 
 const env =
   (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ??
@@ -69,36 +70,14 @@ const MODES: Record<string, Op> = {
   },
 };
 
-async function opsPerSecond(op: Op): Promise<number> {
-  const end = performance.now() + SECONDS * 1000;
-  let done = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async (_, worker) => {
-    for (let i = worker; performance.now() < end; i += CONCURRENCY) {
-      await op(sessions[i % sessions.length]);
-      done++;
-    }
-  }));
-  return done / SECONDS;
-}
-
-const samples: Record<string, number[]> = Object.fromEntries(
-  Object.keys(MODES).map((m) => [m, []]),
-);
-for (let run = 0; run < RUNS; run++) {
-  for (const [mode, op] of Object.entries(MODES)) samples[mode].push(await opsPerSecond(op));
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const rate = Object.fromEntries(Object.entries(samples).map(([m, xs]) => [m, median(xs)]));
-
-const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
-console.log(`auth bench (${runtime}, ${CONCURRENCY} concurrent, median of ${RUNS} x ${SECONDS}s)`);
-for (const [mode, perSecond] of Object.entries(rate)) {
-  console.log(`  ${mode.padEnd(20)} ${Math.round(perSecond).toString().padStart(7)} /s`);
-}
-const ratio = (a: string, b: string) =>
-  console.log(`  ${a} / ${b}`.padEnd(40) + (rate[a] / rate[b]).toFixed(2));
-ratio("load + getUser", "raw selects");
-ratio("load + getUser", "load");
+await compareRates("auth bench", MODES, sessions, [["load + getUser", "raw selects"], [
+  "load + getUser",
+  "load",
+]], {
+  seconds: SECONDS,
+  runs: RUNS,
+  concurrency: CONCURRENCY,
+});
 
 await admin.unsafe(`DROP SCHEMA "${schema}" CASCADE`);
 await Promise.all([sql.end(), admin.end()]);

@@ -21,6 +21,7 @@ import { SessionBackend } from "../src/session/backend.ts";
 import { MysqlBackend } from "../src/stores/mysql.ts";
 import { createMysqlSessionTable } from "../src/stores/mysql_schema.ts";
 import { withCacheInvalidation } from "../src/stores/cache_invalidation.ts";
+import { compareRates } from "./_rates.ts";
 
 const env =
   (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ??
@@ -74,39 +75,14 @@ const MODES: Record<string, Op> = {
   "load + save, cached_db": (key) => loadAndSave(coherent, key),
 };
 
-async function opsPerSecond(op: Op): Promise<number> {
-  const end = performance.now() + SECONDS * 1000;
-  let done = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async (_, worker) => {
-    for (let i = worker; performance.now() < end; i += CONCURRENCY) {
-      await op(keys[i % keys.length]);
-      done++;
-    }
-  }));
-  return done / SECONDS;
-}
-
-const samples: Record<string, number[]> = Object.fromEntries(
-  Object.keys(MODES).map((m) => [m, []]),
-);
-for (let run = 0; run < RUNS; run++) {
-  for (const [mode, op] of Object.entries(MODES)) samples[mode].push(await opsPerSecond(op));
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const rate = Object.fromEntries(Object.entries(samples).map(([m, xs]) => [m, median(xs)]));
-
-const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
-console.log(
-  `mysql store bench (${runtime}, ${CONCURRENCY} concurrent, median of ${RUNS} x ${SECONDS}s)`,
-);
-for (const [mode, perSecond] of Object.entries(rate)) {
-  console.log(`  ${mode.padEnd(24)} ${Math.round(perSecond).toString().padStart(7)} /s`);
-}
-const ratio = (a: string, b: string) =>
-  console.log(`  ${a} / ${b}`.padEnd(52) + (rate[a] / rate[b]).toFixed(2));
-ratio("load", "raw select");
-ratio("load + save", "raw select + update");
-ratio("load + save, cached_db", "load + save");
+await compareRates("mysql store bench", MODES, keys, [["load", "raw select"], [
+  "load + save",
+  "raw select + update",
+], ["load + save, cached_db", "load + save"]], {
+  seconds: SECONDS,
+  runs: RUNS,
+  concurrency: CONCURRENCY,
+});
 
 await admin.query(`DROP DATABASE \`${database}\``);
 await Promise.all([pool.end(), admin.end()]);
