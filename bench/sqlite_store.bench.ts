@@ -2,9 +2,9 @@
  * SqliteBackend against the same work done by hand, in one run on one file, as ratios (so the
  * machine's speed cancels out). Runs on any runtime with its own driver:
  *
- *   node --import tsx bench/sqlite_store.ts
- *   node_modules/.bin/bun bench/sqlite_store.ts
- *   node_modules/.bin/deno run -A bench/sqlite_store.ts
+ *   node --import tsx bench/sqlite_store.bench.ts
+ *   node_modules/.bin/bun bench/sqlite_store.bench.ts
+ *   node_modules/.bin/deno run -A bench/sqlite_store.bench.ts
  *
  * Baselines: `raw select` is one prepared SELECT of the row (no signature check: what a careless
  * reader would do); `select + decode` adds Django's codec, the least a correct reader must do. The
