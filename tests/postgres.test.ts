@@ -56,12 +56,15 @@ test("create gives up with StoreUnavailable after maxCreateAttempts collisions",
   await assert.rejects(session.save(), StoreUnavailable);
 });
 
-test("a row whose data does not verify reads as a new session", async () => {
+test("a row whose data does not verify loads empty under its key, as in Django", async () => {
   const key = newSessionKey();
   await sql`insert into django_session values (${key}, ${"eyJhIjoxfQ:1:forged"}, now() + interval '1 hour')`;
   const session = await new PostgresBackend(sql, { secretKey: SECRET_KEY }).getSession(key).load();
-  assert.equal(session.key, null);
+  assert.equal(session.key, key);
   assert.deepEqual(session.keys(), []);
+  session.set("b", 2);
+  assert.equal(await session.save(), true);
+  assert.equal(session.key, key, "the save rewrites the row instead of creating another");
 });
 
 test("a row signed with a fallback secret key loads", async () => {

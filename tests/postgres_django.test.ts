@@ -167,6 +167,16 @@ for (const version of DJANGO_VERSIONS) {
       await assert.rejects(session.save(), SessionInterrupted);
     });
 
+    test("a row whose data does not verify: both sides keep its key with no data", async () => {
+      const key = await dj.run<string>(CREATE, { data: { a: 1 } });
+      await sql`update django_session set session_data = ${"eyJhIjoxfQ:1:forged"}
+        where session_key = ${key}`;
+      const seen = await read(key);
+      const session = await backend.getSession(key).load();
+      assert.deepEqual([session.key, session.keys()], [seen.key, Object.keys(seen.data)]);
+      assert.deepEqual([seen.key, seen.data], [key, {}]);
+    });
+
     test("hostile keys give a new empty session on both sides", async () => {
       for (const key of ["", "abcdefg", "a".repeat(41), "x' OR 1=1 --", "sessión-clé-1234"]) {
         const session = await backend.getSession(key).load();

@@ -25,7 +25,9 @@ export type SessionData = Record<string, unknown>;
 export interface SessionStore {
   /**
    * The data of the live (not expired) session under `key`, or `null` when there is none, it has
-   * expired, the key cannot be a Django key, or the stored data fails to verify or decode.
+   * expired or the key cannot be a Django key. Stored data that fails to verify or decode loads as
+   * `{}` where the key itself stays valid (a database row, as Django's db backend does) and as `null`
+   * where the data is the key (a signed cookie).
    */
   load(key: string): Promise<SessionData | null>;
 

@@ -110,7 +110,8 @@ export class SqlStore implements SessionStore {
   }
 
   /**
-   * Loads a live session; bad keys, missing or expired rows and corrupt data all read as null.
+   * Loads a live session; bad keys and missing or expired rows read as null, a row whose data does
+   * not verify as `{}` (as Django loads it).
    *
    * @param key the session key
    * @returns the data, or null
@@ -130,8 +131,9 @@ export class SqlStore implements SessionStore {
         this.#codec.onCorrupt?.(error);
       },
     });
-    if (corrupt) return null;
-    this.#verified.set(stored, data);
+    // Django's db backend keeps the key of a row whose data does not verify and loads it as {}:
+    // saving then rewrites that row rather than leaving it behind under a new key.
+    if (!corrupt) this.#verified.set(stored, data);
     return data;
   }
 
