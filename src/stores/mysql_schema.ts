@@ -14,16 +14,7 @@
 
 import { StoreUnavailable } from "../errors.ts";
 import { type MysqlClient, mysqlTable, type MysqlTableOptions } from "./mysql_dialect.ts";
-
-/**
- * Django names the index `<table>_<column>_<md5 digest[:8]>` (`_create_index_name`); Web Crypto has
- * no MD5, so the digest is known for Django's own table only and other tables get a plain name.
- */
-function indexName(table: string): string {
-  return table === "django_session"
-    ? "django_session_expire_date_a5c62663"
-    : `${table}_expire_date`;
-}
+import { expireDateIndexName } from "./sql.ts";
 
 /**
  * Creates the session table and its `expire_date` index if the table does not exist yet. The index
@@ -51,7 +42,7 @@ export async function createMysqlSessionTable(
   const statement = `CREATE TABLE IF NOT EXISTS ${mysqlTable(table)} (` +
     "`session_key` varchar(40) NOT NULL PRIMARY KEY, `session_data` longtext NOT NULL, " +
     "`expire_date` datetime(6) NOT NULL, " +
-    `INDEX \`${indexName(table)}\` (\`expire_date\`))`;
+    `INDEX \`${expireDateIndexName(table)}\` (\`expire_date\`))`;
   try {
     await client.execute(statement, []);
   } catch (error) {

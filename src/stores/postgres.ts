@@ -10,7 +10,7 @@ import type { SessionSettings } from "../session/expiry.ts";
 import { SessionBackend } from "../session/backend.ts";
 import type { SessionData } from "../session/store.ts";
 import { type PostgresClient, type RowsQuery, rowsQuery } from "./postgres_client.ts";
-import { type SqlDialect, SqlStore, type SqlStoreOptions } from "./sql.ts";
+import { expireDateIndexName, type SqlDialect, SqlStore, type SqlStoreOptions } from "./sql.ts";
 
 /** Options of {@linkcode PostgresBackend}: secret key and codec, session settings, and the table. */
 export interface PostgresBackendOptions extends SqlStoreOptions, SessionSettings {
@@ -119,9 +119,10 @@ export async function createSessionTable(
 ): Promise<void> {
   const query = rowsQuery(client);
   const t = quoted(table);
-  const [likeIndex, expireIndex] = table === DJANGO_TABLE
-    ? ["django_session_session_key_c0390e0f_like", "django_session_expire_date_a5c62663"]
-    : [`${table}_session_key_like`, `${table}_expire_date`];
+  const likeIndex = table === DJANGO_TABLE
+    ? "django_session_session_key_c0390e0f_like"
+    : `${table}_session_key_like`;
+  const expireIndex = expireDateIndexName(table);
   await query(
     `CREATE TABLE IF NOT EXISTS ${t} ("session_key" varchar(40) NOT NULL PRIMARY KEY, ` +
       `"session_data" text NOT NULL, "expire_date" timestamp with time zone NOT NULL)`,

@@ -217,3 +217,17 @@ async function run<T>(operation: string, query: () => Promise<T>): Promise<T> {
     throw new StoreUnavailable(operation, error);
   }
 }
+
+/**
+ * The name Django gives the `expire_date` index: `<table>_<column>_<md5 digest[:8]>`
+ * (`_create_index_name`). Web Crypto has no MD5, so the digest is known for Django's own table only
+ * and other tables get a plain name.
+ *
+ * @param table the session table
+ * @returns the index name
+ */
+export function expireDateIndexName(table: string): string {
+  return table === "django_session"
+    ? "django_session_expire_date_a5c62663"
+    : `${table}_expire_date`;
+}

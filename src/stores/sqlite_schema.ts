@@ -17,16 +17,7 @@
 import { ImproperlyConfigured, StoreUnavailable } from "../errors.ts";
 import type { SqliteDatabase } from "./sqlite_driver.ts";
 import { sqliteTable, type SqliteTableOptions } from "./sqlite_dialect.ts";
-
-/**
- * Django names the index `<table>_<column>_<md5 digest[:8]>` (`_create_index_name`); Web Crypto has
- * no MD5, so the digest is known for Django's own table only and other tables get a plain name.
- */
-function indexName(table: string): string {
-  return table === "django_session"
-    ? "django_session_expire_date_a5c62663"
-    : `${table}_expire_date`;
-}
+import { expireDateIndexName } from "./sql.ts";
 
 /**
  * Creates the session table and its `expire_date` index unless they exist. SQLite drops the
@@ -54,7 +45,7 @@ export function createSqliteSessionTable(
   execute("createTable", db, [
     `CREATE TABLE IF NOT EXISTS ${quoted} ("session_key" varchar(40) NOT NULL PRIMARY KEY, ` +
     `"session_data" text NOT NULL, "expire_date" datetime NOT NULL)`,
-    `CREATE INDEX IF NOT EXISTS "${indexName(table)}" ON ${quoted} ("expire_date")`,
+    `CREATE INDEX IF NOT EXISTS "${expireDateIndexName(table)}" ON ${quoted} ("expire_date")`,
   ]);
 }
 
