@@ -4,6 +4,9 @@
  * per request, and against express + express-session + connect-pg-simple on Node.
  *
  *     node --import tsx bench/http.bench.ts        (BENCH_SECONDS=5 BENCH_RUNS=3 by default)
+ *     HTTP_BENCH_SERVERS=deno,express …            (only some servers)
+ *
+ * bench-runtimes: node (it starts the Deno, Bun and Node servers itself)
  *
  * autocannon, 50 connections, loopback; each figure is the median of BENCH_RUNS runs, the modes of
  * one runtime interleaved so drift hits them alike. Statements per request come from
@@ -149,7 +152,9 @@ await stop(expressSeed);
 
 const rows: string[] = [];
 const throughput: Record<string, number> = {};
-const RUNTIMES = (process.env.BENCH_RUNTIMES ?? "node,deno,bun,express").split(",") as Runtime[];
+const RUNTIMES = (process.env.HTTP_BENCH_SERVERS ?? "node,deno,bun,express").split(
+  ",",
+) as Runtime[];
 for (const runtime of RUNTIMES) {
   const modes = runtime === "express" ? ["read", "static"] : ["raw", "read", "static"];
   const jar = runtime === "express" ? expressCookie : cookie;
