@@ -5,6 +5,42 @@
  */
 export type Op<A> = (arg: A) => Promise<unknown>;
 
+const env =
+  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ??
+    {};
+
+/** Rounds from BENCH_SECONDS and BENCH_RUNS (2 s, 3 runs), 32 operations in flight. */
+export const BENCH = {
+  seconds: Number(env.BENCH_SECONDS ?? 2),
+  runs: Number(env.BENCH_RUNS ?? 3),
+  concurrency: 32,
+};
+
+/** Saves `count` realistic sessions (the `_auth_user_*` keys and a cart); resolves with their keys. */
+export async function seedSessions(
+  backend: { getSession(): { load(): Promise<SeedSession> } },
+  count: number,
+): Promise<string[]> {
+  const keys: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const session = await backend.getSession().load();
+    session.update({
+      _auth_user_id: String(i),
+      _auth_user_backend: "django.contrib.auth.backends.ModelBackend",
+      cart: [1, 2, 3],
+    });
+    await session.save();
+    keys.push(session.key!);
+  }
+  return keys;
+}
+
+interface SeedSession {
+  key: string | null;
+  update(data: Record<string, unknown>): void;
+  save(): Promise<boolean>;
+}
+
 /** Measures each mode and prints its median rate, then `a / b` for each pair in `ratios`. */
 export async function compareRates<A>(
   title: string,

@@ -18,14 +18,8 @@ import { getUser } from "../src/auth/get_user.ts";
 import { sessionAuthHash } from "../src/auth/session_auth.ts";
 import { postgresUsers } from "../src/auth/user_sources.ts";
 import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
-import { compareRates } from "./_rates.ts";
+import { BENCH, compareRates } from "./_rates.ts";
 
-const env =
-  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ??
-    {};
-const SECONDS = Number(env.BENCH_SECONDS ?? 2);
-const RUNS = Number(env.BENCH_RUNS ?? 3);
-const CONCURRENCY = 32;
 const URL = "postgres://postgres@127.0.0.1:5432/test";
 const SECRET_KEY = "django-insecure-bench";
 const schema = `bench_auth_${crypto.randomUUID().slice(0, 8)}`;
@@ -73,11 +67,7 @@ const MODES: Record<string, Op> = {
 await compareRates("auth bench", MODES, sessions, [["load + getUser", "raw selects"], [
   "load + getUser",
   "load",
-]], {
-  seconds: SECONDS,
-  runs: RUNS,
-  concurrency: CONCURRENCY,
-});
+]], BENCH);
 
 await admin.unsafe(`DROP SCHEMA "${schema}" CASCADE`);
 await Promise.all([sql.end(), admin.end()]);

@@ -21,14 +21,8 @@ import { SessionBackend } from "../src/session/backend.ts";
 import { MysqlBackend } from "../src/stores/mysql.ts";
 import { createMysqlSessionTable } from "../src/stores/mysql_schema.ts";
 import { withCacheInvalidation } from "../src/stores/cache_invalidation.ts";
-import { compareRates } from "./_rates.ts";
+import { BENCH, compareRates, seedSessions } from "./_rates.ts";
 
-const env =
-  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ??
-    {};
-const SECONDS = Number(env.BENCH_SECONDS ?? 2);
-const RUNS = Number(env.BENCH_RUNS ?? 3);
-const CONCURRENCY = 32;
 const server = { host: "127.0.0.1", port: 3306, user: "root" };
 const database = `bench_sess_${crypto.randomUUID().slice(0, 8)}`;
 
@@ -42,17 +36,7 @@ const coherent = new SessionBackend(
   withCacheInvalidation(backend.store, redis, { keyPrefix: database }),
 );
 
-const keys: string[] = [];
-for (let i = 0; i < 1000; i++) {
-  const session = await backend.getSession().load();
-  session.update({
-    _auth_user_id: String(i),
-    _auth_user_backend: "django.contrib.auth.backends.ModelBackend",
-    cart: [1, 2, 3],
-  });
-  await session.save();
-  keys.push(session.key!);
-}
+const keys = await seedSessions(backend, 1000);
 
 const SELECT = "SELECT session_data FROM django_session WHERE session_key = ?";
 const UPDATE = "UPDATE django_session SET session_data = ?, expire_date = " +
@@ -78,11 +62,7 @@ const MODES: Record<string, Op> = {
 await compareRates("mysql store bench", MODES, keys, [["load", "raw select"], [
   "load + save",
   "raw select + update",
-], ["load + save, cached_db", "load + save"]], {
-  seconds: SECONDS,
-  runs: RUNS,
-  concurrency: CONCURRENCY,
-});
+], ["load + save, cached_db", "load + save"]], BENCH);
 
 await admin.query(`DROP DATABASE \`${database}\``);
 await Promise.all([pool.end(), admin.end()]);

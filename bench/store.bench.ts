@@ -18,14 +18,8 @@
  */
 import postgres from "postgres";
 import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
-import { compareRates } from "./_rates.ts";
+import { BENCH, compareRates, seedSessions } from "./_rates.ts";
 
-const env =
-  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ??
-    {};
-const SECONDS = Number(env.BENCH_SECONDS ?? 2);
-const RUNS = Number(env.BENCH_RUNS ?? 3);
-const CONCURRENCY = 32;
 const URL = "postgres://postgres@127.0.0.1:5432/test";
 const schema = `bench_store_${crypto.randomUUID().slice(0, 8)}`;
 
@@ -39,17 +33,7 @@ const uncached = new PostgresBackend(sql, {
   verifiedCacheChars: 0,
 });
 
-const keys: string[] = [];
-for (let i = 0; i < 1000; i++) {
-  const session = await backend.getSession().load();
-  session.update({
-    _auth_user_id: String(i),
-    _auth_user_backend: "django.contrib.auth.backends.ModelBackend",
-    cart: [1, 2, 3],
-  });
-  await session.save();
-  keys.push(session.key!);
-}
+const keys = await seedSessions(backend, 1000);
 
 type Op = (key: string) => Promise<unknown>;
 const MODES: Record<string, Op> = {
@@ -71,11 +55,7 @@ const MODES: Record<string, Op> = {
 await compareRates("store bench", MODES, keys, [["load", "raw select"], [
   "load, no cache",
   "raw select",
-], ["load + save", "raw select + update"]], {
-  seconds: SECONDS,
-  runs: RUNS,
-  concurrency: CONCURRENCY,
-});
+], ["load + save", "raw select + update"]], BENCH);
 
 await admin.unsafe(`DROP SCHEMA "${schema}" CASCADE`);
 await Promise.all([sql.end(), admin.end()]);

@@ -117,3 +117,12 @@ export function postgresDatabase(schema: string): Record<string, unknown> {
 export function sqliteDatabase(path: string): Record<string, unknown> {
   return { ENGINE: "django.db.backends.sqlite3", NAME: path };
 }
+
+/** Python for `Django.run`: Django's db `SessionStore` saves the dict `args` as a new session. */
+export const DJANGO_DB_CREATE = `
+from django.contrib.sessions.backends.db import SessionStore
+s = SessionStore()
+s.update(args)
+s.save()
+result = s.session_key
+`;

@@ -6,20 +6,19 @@ import { Hono } from "hono";
 import { djangoSession, type SessionEnv } from "../src/http/hono.ts";
 import { SqliteBackend } from "../src/stores/sqlite.ts";
 import { createSqliteSessionTable } from "../src/stores/sqlite_schema.ts";
-import { closeDjangos, django, DJANGO_VERSIONS, sqliteDatabase } from "./_django.ts";
+import {
+  closeDjangos,
+  django,
+  DJANGO_DB_CREATE,
+  DJANGO_VERSIONS,
+  sqliteDatabase,
+} from "./_django.ts";
 import { openSqlite, tempDirectory, type TestDatabase } from "./_sqlite.ts";
 
 const SECRET_KEY = "django-insecure-hono-test";
 const COOKIE =
   /^sessionid=([a-z0-9]{32}); expires=[^;]+ GMT; HttpOnly; Max-Age=1209600; Path=\/; SameSite=Lax$/;
 
-const DJANGO_WRITE = `
-from django.contrib.sessions.backends.db import SessionStore
-s = SessionStore()
-s.update(args)
-s.save()
-result = s.session_key
-`;
 const DJANGO_READ = `
 from django.contrib.sessions.backends.db import SessionStore
 result = dict(SessionStore(session_key=args).items())
@@ -67,7 +66,7 @@ for (const version of DJANGO_VERSIONS) {
     const dj = django(version, { SECRET_KEY, DATABASES: { default: sqliteDatabase(file) } });
 
     test("c.var.session holds Django's session; the change reaches Django", async () => {
-      const key = await dj.run<string>(DJANGO_WRITE, { django: 3 });
+      const key = await dj.run<string>(DJANGO_DB_CREATE, { django: 3 });
       const response = await get("/count", key);
       assert.deepEqual(await response.json(), { django: 3, hono: 1 });
       assert.equal(response.headers.get("set-cookie")!.match(COOKIE)![1], key);
@@ -82,14 +81,14 @@ for (const version of DJANGO_VERSIONS) {
     });
 
     test("a route that ignores the session sends no cookie and no Vary", async () => {
-      const key = await dj.run<string>(DJANGO_WRITE, { django: 1 });
+      const key = await dj.run<string>(DJANGO_DB_CREATE, { django: 1 });
       const response = await get("/static", key);
       assert.equal(response.headers.get("set-cookie"), null);
       assert.equal(response.headers.get("vary"), null);
     });
 
     test("logout (flush) on a redirect deletes the row and the cookie", async () => {
-      const key = await dj.run<string>(DJANGO_WRITE, { django: 1 });
+      const key = await dj.run<string>(DJANGO_DB_CREATE, { django: 1 });
       const response = await get("/logout", key);
       assert.equal(response.status, 302);
       assert.equal(
@@ -100,7 +99,7 @@ for (const version of DJANGO_VERSIONS) {
     });
 
     test("a handler that throws (Hono's onError answers) saves nothing", async () => {
-      const key = await dj.run<string>(DJANGO_WRITE, { hono: 5 });
+      const key = await dj.run<string>(DJANGO_DB_CREATE, { hono: 5 });
       const response = await get("/fail", key);
       assert.equal(response.status, 500);
       assert.equal(response.headers.get("set-cookie"), null);

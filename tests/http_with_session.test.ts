@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { StoreUnavailable } from "../src/errors.ts";
 import { withSession } from "../src/http/with_session.ts";
 import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
-import { closeDjangos, django, DJANGO_VERSIONS } from "./_django.ts";
+import { closeDjangos, django, DJANGO_DB_CREATE, DJANGO_VERSIONS } from "./_django.ts";
 import { postgresSchema, SECRET_KEY } from "./_postgres.ts";
 
 const COOKIE =
@@ -12,13 +12,6 @@ const COOKIE =
 const DELETED =
   'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax';
 
-const DJANGO_WRITE = `
-from django.contrib.sessions.backends.db import SessionStore
-s = SessionStore()
-s.update(args)
-s.save()
-result = s.session_key
-`;
 const DJANGO_READ = `
 from django.contrib.sessions.backends.db import SessionStore
 s = SessionStore(session_key=args)
@@ -46,7 +39,7 @@ const request = (cookie?: string) =>
 for (const version of DJANGO_VERSIONS) {
   const dj = django(version, schema.django);
   const djangoSession = async (data: Record<string, unknown>) =>
-    await dj.run<string>(DJANGO_WRITE, data);
+    await dj.run<string>(DJANGO_DB_CREATE, data);
 
   describe(`withSession with Django ${version} on the same table`, () => {
     test("a route that never touches the session: no query, no cookie, no Vary", async () => {
