@@ -51,7 +51,8 @@ export class DjangoSessionError extends Error {
  * @example
  * ```ts
  * import { BadSignature } from "@django-interop/session";
- * throw new BadSignature('Signature "abc" does not match');
+ * const error = new BadSignature('Signature "abc" does not match');
+ * console.log(error.code); // "BAD_SIGNATURE"
  * ```
  */
 export class BadSignature extends DjangoSessionError {
@@ -118,7 +119,8 @@ export class BadPayload extends BadSignature {
  * @example
  * ```ts
  * import { SessionInterrupted } from "@django-interop/session";
- * throw new SessionInterrupted("k2n3b5m1...");
+ * const error = new SessionInterrupted("k2n3b5m1q8z0x7c6v5b4n3m2l1k0j9h8");
+ * console.log(error.code); // "SESSION_INTERRUPTED"
  * ```
  */
 export class SessionInterrupted extends DjangoSessionError {
@@ -142,7 +144,7 @@ export class SessionInterrupted extends DjangoSessionError {
  * @example
  * ```ts
  * import { SessionNotLoaded } from "@django-interop/session";
- * throw new SessionNotLoaded("get");
+ * console.log(new SessionNotLoaded("get").message); // session.get() needs the session's data: …
  * ```
  */
 export class SessionNotLoaded extends DjangoSessionError {
@@ -194,7 +196,8 @@ export class StoreUnavailable extends DjangoSessionError {
  * @example
  * ```ts
  * import { ImproperlyConfigured } from "@django-interop/session";
- * throw new ImproperlyConfigured('cookieSameSite must be "Lax", "Strict", "None" or false');
+ * const error = new ImproperlyConfigured('cookieSameSite must be "Lax", "Strict", "None" or false');
+ * console.log(error.code);
  * ```
  */
 export class ImproperlyConfigured extends DjangoSessionError {
