@@ -108,9 +108,9 @@ export function postgresUsers(client: PostgresClient, model?: UserModel): UserSo
  *
  * @example
  * ```ts ignore
- * import { DatabaseSync } from "node:sqlite";
+ * import { Database } from "bun:sqlite"; // or node:sqlite's DatabaseSync, or better-sqlite3
  * import { sqliteUsers } from "@django-interop/session";
- * const users = sqliteUsers(new DatabaseSync("db.sqlite3"));
+ * const users = sqliteUsers(new Database("db.sqlite3"));
  * ```
  */
 export function sqliteUsers(db: SqliteDatabase, model?: UserModel): UserSource {

@@ -34,9 +34,9 @@ export interface SqliteBackendOptions
  *
  * @example
  * ```ts ignore
- * import { DatabaseSync } from "node:sqlite"; // or: import { Database } from "bun:sqlite"
+ * import { Database } from "bun:sqlite"; // or node:sqlite's DatabaseSync, or better-sqlite3
  * import { SqliteBackend } from "@django-interop/session";
- * const sessions = new SqliteBackend(new DatabaseSync("mysite/db.sqlite3"), {
+ * const sessions = new SqliteBackend(new Database("mysite/db.sqlite3"), {
  *   secretKey: Deno.env.get("DJANGO_SECRET_KEY")!,
  * });
  * const session = await sessions.getSession(cookieValue).load();

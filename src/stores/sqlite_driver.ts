@@ -39,9 +39,9 @@ export interface SqliteStatement {
  *
  * @example
  * ```ts ignore
- * import { DatabaseSync } from "node:sqlite";
+ * import { Database } from "bun:sqlite"; // or node:sqlite's DatabaseSync, or better-sqlite3
  * import type { SqliteDatabase } from "@django-interop/session";
- * const db: SqliteDatabase = new DatabaseSync("db.sqlite3");
+ * const db: SqliteDatabase = new Database("db.sqlite3");
  * ```
  */
 export interface SqliteDatabase {

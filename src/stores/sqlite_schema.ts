@@ -32,9 +32,9 @@ import { expireDateIndexName } from "./sql.ts";
  *
  * @example
  * ```ts ignore
- * import { DatabaseSync } from "node:sqlite";
+ * import { Database } from "bun:sqlite"; // or node:sqlite's DatabaseSync, or better-sqlite3
  * import { createSqliteSessionTable } from "@django-interop/session";
- * createSqliteSessionTable(new DatabaseSync("db.sqlite3"));
+ * createSqliteSessionTable(new Database("db.sqlite3"));
  * ```
  */
 export function createSqliteSessionTable(
