@@ -126,3 +126,14 @@ s.update(args)
 s.save()
 result = s.session_key
 `;
+
+/**
+ * Python for `Django.run`: what Django's db `SessionStore` loads under the key `args`, the row's
+ * `expire_date` (ISO, or null without a row) and the key Django keeps (null once it drops it).
+ */
+export const DJANGO_DB_LOAD = `
+from django.contrib.sessions.backends.db import SessionStore
+s = SessionStore(args)
+row = s.model.objects.filter(pk=args).first()
+result = [dict(s), row and row.expire_date.isoformat(), s.session_key]
+`;

@@ -8,7 +8,13 @@ import { ImproperlyConfigured, StoreUnavailable } from "../src/errors.ts";
 import { SqliteDialect } from "../src/stores/sqlite_dialect.ts";
 import { sqliteDateTime } from "../src/stores/sqlite_driver.ts";
 import { configureSqlite, createSqliteSessionTable } from "../src/stores/sqlite_schema.ts";
-import { closeDjangos, django, DJANGO_VERSIONS, sqliteDatabase } from "./_django.ts";
+import {
+  closeDjangos,
+  django,
+  DJANGO_DB_LOAD,
+  DJANGO_VERSIONS,
+  sqliteDatabase,
+} from "./_django.ts";
 import { openSqlite, SQLITE_DRIVER, tempDirectory, type TestDatabase } from "./_sqlite.ts";
 
 const temp = tempDirectory("dialect");
@@ -121,20 +127,20 @@ result = True
       const expire = new Date(Date.now() + 3600_000);
       assert.equal(await dialect.insert(mine, encoded, expire), true);
       assert.equal(await dialect.insert(mine, encoded, expire), false, "the key is taken");
-      const load = `
-from django.contrib.sessions.backends.db import SessionStore
-s = SessionStore(args)
-row = s.model.objects.filter(pk=args).first()
-result = [dict(s), row and row.expire_date.isoformat(), s.session_key]
-`;
-      const [data, expiry, loadedKey] = await dj().run<[object, string, string]>(load, mine);
+      const [data, expiry, loadedKey] = await dj().run<[object, string, string]>(
+        DJANGO_DB_LOAD,
+        mine,
+      );
       assert.deepEqual(data, { from: "ts", n: 2 });
       assert.equal(new Date(expiry).getTime(), expire.getTime());
       assert.equal(loadedKey, mine);
 
       assert.equal(await dialect.update(mine, encoded, expire), true, "an identical rewrite");
       assert.equal(await dialect.update(mine, encoded, new Date(Date.now() - 5)), true);
-      const [gone, , newKey] = await dj().run<[object, string, string | null]>(load, mine);
+      const [gone, , newKey] = await dj().run<[object, string, string | null]>(
+        DJANGO_DB_LOAD,
+        mine,
+      );
       assert.deepEqual(gone, {}, "Django does not load the row we expired");
       assert.equal(newKey, null);
       await dialect.delete(mine);
