@@ -13,21 +13,15 @@
  * - `load`: `backend.getSession(key).load()`;
  * - `load + getUser`: the same, then `getUser` (one more query, the HMAC of the password column).
  */
-import postgres from "postgres";
 import { getUser } from "../src/auth/get_user.ts";
 import { sessionAuthHash } from "../src/auth/session_auth.ts";
 import { postgresUsers } from "../src/auth/user_sources.ts";
-import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
+import { PostgresBackend } from "../src/stores/postgres.ts";
+import { benchSchema } from "./_postgres.ts";
 import { BENCH, compareRates } from "./_rates.ts";
 
-const URL = "postgres://postgres@127.0.0.1:5432/test";
 const SECRET_KEY = "django-insecure-bench";
-const schema = `bench_auth_${crypto.randomUUID().slice(0, 8)}`;
-
-const admin = postgres(URL, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE SCHEMA "${schema}"`);
-const sql = postgres(URL, { max: 8, onnotice: () => {}, connection: { search_path: schema } });
-await createSessionTable(sql);
+const { sql, drop } = await benchSchema("bench_auth");
 // auth_user's columns and types as Django 5.2 migrates them (constraints left out).
 await sql.unsafe(`CREATE TABLE auth_user (
   id integer PRIMARY KEY, password varchar(128) NOT NULL, last_login timestamptz,
@@ -69,5 +63,4 @@ await compareRates("auth bench", MODES, sessions, [["load + getUser", "raw selec
   "load",
 ]], BENCH);
 
-await admin.unsafe(`DROP SCHEMA "${schema}" CASCADE`);
-await Promise.all([sql.end(), admin.end()]);
+await drop();

@@ -16,17 +16,11 @@
  * - `raw select + update`: the raw select then a raw update of the same row;
  * - `load + save`: load, set one value, save (sign, compress when it pays, update).
  */
-import postgres from "postgres";
-import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
+import { PostgresBackend } from "../src/stores/postgres.ts";
+import { benchSchema } from "./_postgres.ts";
 import { BENCH, compareRates, seedSessions } from "./_rates.ts";
 
-const URL = "postgres://postgres@127.0.0.1:5432/test";
-const schema = `bench_store_${crypto.randomUUID().slice(0, 8)}`;
-
-const admin = postgres(URL, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE SCHEMA "${schema}"`);
-const sql = postgres(URL, { max: 8, onnotice: () => {}, connection: { search_path: schema } });
-await createSessionTable(sql);
+const { sql, drop } = await benchSchema("bench_store");
 const backend = new PostgresBackend(sql, { secretKey: "django-insecure-bench" });
 const uncached = new PostgresBackend(sql, {
   secretKey: "django-insecure-bench",
@@ -57,5 +51,4 @@ await compareRates("store bench", MODES, keys, [["load", "raw select"], [
   "raw select",
 ], ["load + save", "raw select + update"]], BENCH);
 
-await admin.unsafe(`DROP SCHEMA "${schema}" CASCADE`);
-await Promise.all([sql.end(), admin.end()]);
+await drop();
