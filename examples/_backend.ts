@@ -51,11 +51,11 @@ export async function openBackend(): Promise<Example> {
     });
   }
   const db = await openSqlite(SQLITE_PATH);
+  // The backend first: it sets the busy timeout, so creating the table waits out the lock of a
+  // server or a Django migrate starting beside this one instead of failing at once.
+  const backend = new SqliteBackend(db, { secretKey: SECRET_KEY });
   createSqliteSessionTable(db);
-  return example(new SqliteBackend(db, { secretKey: SECRET_KEY }), {
-    users: sqliteUsers(db),
-    secretKey: SECRET_KEY,
-  });
+  return example(backend, { users: sqliteUsers(db), secretKey: SECRET_KEY });
 }
 
 function example(backend: SessionBackend, auth: AuthOptions): Example {

@@ -74,6 +74,7 @@ export async function launch(
   { timeoutMs = 30_000, log = (_name: ServerName, _line: string) => {} } = {},
 ): Promise<Launched> {
   const children = new Map<ServerName, ChildProcess>();
+  const recent = new Map<ServerName, string[]>(); // each server's last lines, for a failure
   const launched: Launched = {
     children,
     stop: () =>
@@ -88,20 +89,29 @@ export async function launch(
   for (const name of names) {
     const [command, args] = COMMANDS[name];
     const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env } });
+    const lines: string[] = [];
+    recent.set(name, lines);
     for (const stream of [child.stdout!, child.stderr!]) {
       stream.setEncoding("utf8").on("data", (chunk: string) => {
-        for (const line of chunk.split("\n")) if (line.trim()) log(name, line);
+        for (const line of chunk.split("\n")) {
+          if (!line.trim()) continue;
+          lines.push(line);
+          if (lines.length > 20) lines.shift();
+          log(name, line);
+        }
       });
     }
     children.set(name, child);
   }
+  const failed = (name: ServerName, what: string) =>
+    new Error(`${name} ${what}; its last output:\n${recent.get(name)!.join("\n")}`);
   const deadline = Date.now() + timeoutMs;
   try {
     for (const name of names) {
       while (!(await listening(ports[name]))) {
         const child = children.get(name)!;
-        if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode})`);
-        if (Date.now() > deadline) throw new Error(`${name} did not listen on ${ports[name]}`);
+        if (child.exitCode !== null) throw failed(name, `exited (${child.exitCode})`);
+        if (Date.now() > deadline) throw failed(name, `did not listen on ${ports[name]}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

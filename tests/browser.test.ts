@@ -7,10 +7,10 @@
 // from all three runners would only repeat the same walk.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { type Browser, type BrowserContext, chromium } from "playwright-core";
 import {
   djangoInstalled,
+  freePort,
   launch,
   type Launched,
   migrate,
@@ -21,15 +21,6 @@ import { tempDirectory } from "./_sqlite.ts";
 const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
 const TWO_WEEKS = 1209600;
 const SERVERS: ServerName[] = ["django", "deno", "bun", "node", "hono"];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }).on("error", reject);
-  });
-}
 
 if (!runtime.Bun && !runtime.Deno) {
   describe("one browser session across Django, Deno, Bun, Node and Hono", () => {

@@ -4,6 +4,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { ImproperlyConfigured, StoreUnavailable } from "../src/errors.ts";
 import { SqliteDialect } from "../src/stores/sqlite_dialect.ts";
 import { sqliteDateTime } from "../src/stores/sqlite_driver.ts";
@@ -198,4 +199,32 @@ test("a closed connection rejects (never throws synchronously) and set-up report
   await assert.rejects(pending);
   await assert.rejects(dialect.insert(key(), "x", new Date()));
   assert.throws(() => configureSqlite(db), StoreUnavailable);
+});
+
+test("set up first, createSqliteSessionTable waits out another process's exclusive lock", async () => {
+  const file = temp.path("locked.sqlite3");
+  const db = await open("locked.sqlite3");
+  // Another process (Python's sqlite3, as Django's connections are) locks the fresh file for 1 s,
+  // as a Django migrate or a server switching the file to WAL does when several start at once.
+  const locker = spawn("/usr/bin/python3", [
+    "-c",
+    `import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+time.sleep(1)
+c.execute("ROLLBACK")`,
+    file,
+  ]);
+  const exited = new Promise((resolve) => locker.once("exit", resolve));
+  await new Promise((resolve) => locker.stdout!.once("data", resolve));
+  db.prepare("PRAGMA busy_timeout = 0").run(); // bun:sqlite's and node:sqlite's default
+  assert.throws(() => createSqliteSessionTable(db), StoreUnavailable, "the lock is held");
+  configureSqlite(db);
+  createSqliteSessionTable(db);
+  assert.equal(await exited, 0);
+  const tables = db.prepare("SELECT group_concat(name) AS names FROM sqlite_master").get();
+  assert.deepEqual({ ...tables as object }, {
+    names: "django_session,sqlite_autoindex_django_session_1,django_session_expire_date_a5c62663",
+  });
 });

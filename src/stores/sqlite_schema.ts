@@ -25,6 +25,10 @@ import { expireDateIndexName } from "./sql.ts";
  * migration leaves it. Django's `migrate` does not know about a table made here: run
  * `manage.py migrate --fake-initial` afterwards.
  *
+ * Call it once the connection is set up (`new SqliteBackend(db, …)` or {@linkcode configureSqlite}):
+ * `bun:sqlite` and `node:sqlite` wait 0 ms for a lock by default, so a Django `migrate` or another
+ * server starting on the same file at that moment would make it fail at once.
+ *
  * @param db the caller's `bun:sqlite`, `node:sqlite` or `better-sqlite3` database (not closed)
  * @param options the table name
  * @throws {ImproperlyConfigured} when `table` is not a plain identifier
@@ -33,8 +37,10 @@ import { expireDateIndexName } from "./sql.ts";
  * @example
  * ```ts ignore
  * import { Database } from "bun:sqlite"; // or node:sqlite's DatabaseSync, or better-sqlite3
- * import { createSqliteSessionTable } from "@django-interop/session";
- * createSqliteSessionTable(new Database("db.sqlite3"));
+ * import { createSqliteSessionTable, SqliteBackend } from "@django-interop/session";
+ * const db = new Database("db.sqlite3");
+ * const sessions = new SqliteBackend(db, { secretKey: process.env.DJANGO_SECRET_KEY! });
+ * createSqliteSessionTable(db);
  * ```
  */
 export function createSqliteSessionTable(
