@@ -1,49 +1,67 @@
 /**
- * The one file that touches `crypto.subtle`. Imported HMAC keys are cached, so a hot path (one
- * signature check per request) never re-derives or re-imports a key: `importKey` costs about as
- * much as the HMAC itself.
+ * The HMACs and digests of the codec, and the one file that touches `crypto.subtle`. SHA-1 and
+ * SHA-256 (Django's session and cookie signatures) run synchronously in {@linkcode Hmac}: awaiting
+ * `crypto.subtle.sign` costs 20–30 µs per call one at a time, more than Django's whole decode, while
+ * the synchronous HMAC of a session is 2–5 µs (`bench/codec.bench.ts`). SHA-512 (only reachable
+ * through `saltedHmac`) and PBKDF2 stay on Web Crypto. Prepared keys are cached, so a hot path
+ * never derives or prepares a key twice.
  *
  * @module
  */
 
+import { hash, type HashFunction, Hmac, sha1, sha256 } from "./sha.ts";
+
 /** The hash functions Django's `salted_hmac` is used with. */
 export type Algorithm = "sha1" | "sha256" | "sha512";
 
-const HASHES: Record<Algorithm, string> = { sha1: "SHA-1", sha256: "SHA-256", sha512: "SHA-512" };
+const SYNC: Partial<Record<Algorithm, HashFunction>> = { sha1, sha256 };
 const encoder = new TextEncoder();
 
-/** At most this many imported keys are kept; the oldest is dropped first (secrets x salts is small). */
-const CACHE_LIMIT = 256;
-const pending = new Map<string, Promise<CryptoKey>>();
-/** Imported keys, looked up without awaiting a promise on the hot path. */
-const ready = new Map<string, CryptoKey>();
+/** A prepared HMAC key: the MAC of a message. */
+type Mac = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
-function cached(id: string, make: () => Promise<CryptoKey>): CryptoKey | Promise<CryptoKey> {
-  const key = ready.get(id) ?? pending.get(id);
-  if (key) return key;
+/** At most this many prepared keys are kept; the oldest is dropped first (secrets x salts is small). */
+const CACHE_LIMIT = 256;
+const ready = new Map<string, Mac>();
+const pending = new Map<string, Promise<Mac>>();
+
+function cached(id: string, make: () => Mac | Promise<Mac>): Mac | Promise<Mac> {
+  const mac = ready.get(id) ?? pending.get(id);
+  if (mac) return mac;
   if (ready.size >= CACHE_LIMIT) ready.delete(ready.keys().next().value!);
-  // A failed import is forgotten, so the next call tries again.
-  const making = make().then((made) => {
+  const made = make();
+  if (typeof made === "function") {
     ready.set(id, made);
     return made;
+  }
+  // A failed import is forgotten, so the next call tries again.
+  const making = made.then((mac) => {
+    ready.set(id, mac);
+    return mac;
   }).finally(() => pending.delete(id));
   pending.set(id, making);
   return making;
 }
 
 function hashOf(algorithm: Algorithm): string {
-  const hash = HASHES[algorithm];
-  if (!hash) throw new TypeError(`Unsupported algorithm ${JSON.stringify(algorithm)}`);
-  return hash;
+  if (algorithm === "sha512") return "SHA-512";
+  throw new TypeError(`Unsupported algorithm ${JSON.stringify(algorithm)}`);
 }
 
-function importHmac(algorithm: Algorithm, raw: Uint8Array): Promise<CryptoKey> {
+function prepare(algorithm: Algorithm, raw: Uint8Array): Mac | Promise<Mac> {
+  const fn = SYNC[algorithm];
+  if (fn) {
+    const mac = new Hmac(fn, raw);
+    return (data) => mac.sign(data);
+  }
   return crypto.subtle.importKey(
     "raw",
     raw as Uint8Array<ArrayBuffer>,
     { name: "HMAC", hash: hashOf(algorithm) },
     false,
     ["sign"],
+  ).then((key) => async (data) =>
+    new Uint8Array(await crypto.subtle.sign("HMAC", key, data as Uint8Array<ArrayBuffer>))
   );
 }
 
@@ -60,13 +78,15 @@ export function utf8(value: string | Uint8Array): Uint8Array {
  * @returns the digest
  */
 export async function digest(algorithm: Algorithm, data: Uint8Array): Promise<Uint8Array> {
+  const fn = SYNC[algorithm];
+  if (fn) return hash(fn, data);
   return new Uint8Array(
     await crypto.subtle.digest(hashOf(algorithm), data as Uint8Array<ArrayBuffer>),
   );
 }
 
 /**
- * HMAC of `data` under raw key bytes; the imported key is cached per (algorithm, key bytes).
+ * HMAC of `data` under raw key bytes; the prepared key is cached per (algorithm, key bytes).
  *
  * @param algorithm the hash function
  * @param keyBytes the raw HMAC key
@@ -79,13 +99,12 @@ export async function hmac(
   data: Uint8Array,
 ): Promise<Uint8Array> {
   const id = `raw\0${algorithm}\0${String.fromCharCode(...keyBytes)}`;
-  const key = await cached(id, () => importHmac(algorithm, keyBytes));
-  return new Uint8Array(await crypto.subtle.sign("HMAC", key, data as Uint8Array<ArrayBuffer>));
+  return (await cached(id, () => prepare(algorithm, keyBytes)))(data);
 }
 
 /**
- * Django's `salted_hmac` key schedule: HMAC under `H(keySalt + secret)`. The derived key is cached
- * per (algorithm, keySalt, secret), so the digest and the import happen once per triple.
+ * Django's `salted_hmac` key schedule: HMAC under `H(keySalt + secret)`. The prepared key is cached
+ * per (algorithm, keySalt, secret), so the digest and the key set-up happen once per triple.
  *
  * @param algorithm the hash function, used both to derive the key and for the HMAC
  * @param keySalt the namespace (Django's `key_salt`)
@@ -100,11 +119,15 @@ export async function saltedHmacBytes(
   data: Uint8Array,
 ): Promise<Uint8Array> {
   const id = `salted\0${algorithm}\0${keySalt.length}\0${keySalt}${secret}`;
-  const key = await cached(
-    id,
-    async () => importHmac(algorithm, await digest(algorithm, encoder.encode(keySalt + secret))),
-  );
-  return new Uint8Array(await crypto.subtle.sign("HMAC", key, data as Uint8Array<ArrayBuffer>));
+  const mac = ready.get(id) ??
+    await cached(id, () => {
+      const fn = SYNC[algorithm];
+      const material = encoder.encode(keySalt + secret);
+      return fn
+        ? prepare(algorithm, hash(fn, material))
+        : digest(algorithm, material).then((key) => prepare(algorithm, key));
+    });
+  return mac(data);
 }
 
 /**
