@@ -20,21 +20,27 @@ const URL_SAFE_TABLE = lookup(URL_SAFE);
 const STANDARD_TABLE = lookup(STANDARD);
 const BASE62_TABLE = lookup(BASE62);
 
-function encode(bytes: Uint8Array, alphabet: string): string {
+/** Every pair of characters of an alphabet, indexed by 12 bits: half the concatenations. */
+function pairs(alphabet: string): string[] {
+  return Array.from({ length: 4096 }, (_, i) => alphabet[i >> 6] + alphabet[i & 63]);
+}
+
+const URL_SAFE_PAIRS = pairs(URL_SAFE);
+const STANDARD_PAIRS = pairs(STANDARD);
+
+function encode(bytes: Uint8Array, alphabet: string, twos: string[]): string {
   let out = "";
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += alphabet[n >> 18] + alphabet[(n >> 12) & 63] + alphabet[(n >> 6) & 63] +
-      alphabet[n & 63];
+    out += twos[n >> 12] + twos[n & 4095];
   }
   const rest = bytes.length - i;
   if (rest === 1) {
-    const n = bytes[i] << 16;
-    out += alphabet[n >> 18] + alphabet[(n >> 12) & 63];
+    out += twos[bytes[i] << 4];
   } else if (rest === 2) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    out += alphabet[n >> 18] + alphabet[(n >> 12) & 63] + alphabet[(n >> 6) & 63];
+    const n = (bytes[i] << 8) | bytes[i + 1];
+    out += twos[n >> 4] + alphabet[(n << 2) & 63];
   }
   return out;
 }
@@ -72,7 +78,7 @@ function decode(text: string, table: Int8Array): Uint8Array {
  * ```
  */
 export function b64Encode(bytes: Uint8Array): string {
-  return encode(bytes, URL_SAFE);
+  return encode(bytes, URL_SAFE, URL_SAFE_PAIRS);
 }
 
 /**
@@ -89,7 +95,9 @@ export function b64Encode(bytes: Uint8Array): string {
  * ```
  */
 export function b64Decode(text: string): Uint8Array {
-  return decode(text.replace(/=+$/, ""), URL_SAFE_TABLE);
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--; // trailing "=" padding
+  return decode(end === text.length ? text : text.slice(0, end), URL_SAFE_TABLE);
 }
 
 /**
@@ -99,7 +107,7 @@ export function b64Decode(text: string): Uint8Array {
  * @returns the text, alphabet `A-Za-z0-9+/`, padded with `=` to a multiple of 4
  */
 export function standardB64Encode(bytes: Uint8Array): string {
-  const text = encode(bytes, STANDARD);
+  const text = encode(bytes, STANDARD, STANDARD_PAIRS);
   return text + "=".repeat((4 - text.length % 4) % 4);
 }
 

@@ -169,11 +169,16 @@ export async function pbkdf2(
  */
 export function timingSafeEqual(a: string | Uint8Array, b: string | Uint8Array): boolean {
   // Two strings are compared as UTF-16 code units (no encoding on the hot path); otherwise as bytes.
-  const [x, y] = typeof a === "string" && typeof b === "string" ? [a, b] : [utf8(a), utf8(b)];
-  const at = (v: string | Uint8Array, i: number) =>
-    typeof v === "string" ? v.charCodeAt(i) | 0 : v[i] | 0; // NaN / undefined past the end → 0
+  if (typeof a === "string" && typeof b === "string") {
+    let diff = a.length ^ b.length;
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+    return diff === 0;
+  }
+  const x = utf8(a);
+  const y = utf8(b);
   let diff = x.length ^ y.length;
-  const n = Math.max(x.length, y.length);
-  for (let i = 0; i < n; i++) diff |= at(x, i) ^ at(y, i);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) diff |= x[i] ^ y[i];
   return diff === 0;
 }

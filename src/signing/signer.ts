@@ -88,7 +88,10 @@ export class Signer {
   /** The HMAC hash. */
   readonly algorithm: Algorithm;
   readonly #keys: string[];
-  readonly #legacyAlgorithm?: Algorithm;
+  /** The algorithms `unsign` accepts, the signer's own first. */
+  readonly #algorithms: Algorithm[];
+  /** Django's `key_salt` of the signature: the salt + "signer". */
+  readonly #keySalt: string;
 
   /**
    * Creates a signer.
@@ -106,7 +109,8 @@ export class Signer {
     this.salt = salt || (new.target as typeof Signer).djangoName;
     this.algorithm = algorithm;
     this.#keys = [key, ...fallbackKeys];
-    this.#legacyAlgorithm = options.legacyAlgorithm;
+    this.#algorithms = options.legacyAlgorithm ? [algorithm, options.legacyAlgorithm] : [algorithm];
+    this.#keySalt = this.salt + "signer";
   }
 
   /**
@@ -122,7 +126,7 @@ export class Signer {
   }
 
   async #signature(value: string, key: string, algorithm: Algorithm): Promise<string> {
-    return b64Encode(await saltedHmac(this.salt + "signer", value, key, algorithm));
+    return b64Encode(await saltedHmac(this.#keySalt, value, key, algorithm));
   }
 
   /**
@@ -147,11 +151,8 @@ export class Signer {
     if (at < 0) throw new BadSignature(`No "${this.sep}" found in value`);
     const value = signed.slice(0, at);
     const signature = signed.slice(at + this.sep.length);
-    const algorithms = this.#legacyAlgorithm
-      ? [this.algorithm, this.#legacyAlgorithm]
-      : [this.algorithm];
     for (const key of this.#keys) {
-      for (const algorithm of algorithms) {
+      for (const algorithm of this.#algorithms) {
         if (timingSafeEqual(signature, await this.#signature(value, key, algorithm))) return value;
       }
     }
