@@ -66,14 +66,13 @@ result = signing.dumps({"x": "a" * 3_000_000}, salt=${JSON.stringify(SALT)}, com
   assert.equal(value.x.length, 3_000_000);
 });
 
-test("a corrupt zlib stream is a BadPayload, not a crash", SLOW, async () => {
-  // Only corruption inside the deflate data: Deno's DecompressionStream does not check a missing
-  // Adler-32 trailer (Python's zlib does), which only a signer with the key could produce anyway.
+test("a corrupt zlib stream is a BadPayload, not a crash", async () => {
   const compressed = await deflate(new TextEncoder().encode(JSON.stringify("a".repeat(5000))));
   const corrupt = compressed.slice();
   corrupt[2] ^= 0xff;
-  await assert.rejects(inflate(corrupt, 1 << 20), BadPayload);
-  await assert.rejects(inflate(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), 1 << 20), BadPayload);
-  const inflated = await inflate(compressed, 5002);
+  assert.throws(() => inflate(corrupt, 1 << 20), BadPayload);
+  assert.throws(() => inflate(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), 1 << 20), BadPayload);
+  assert.throws(() => inflate(compressed.subarray(0, compressed.length - 4), 1 << 20), BadPayload);
+  const inflated = inflate(compressed, 5002);
   assert.equal(new TextDecoder().decode(inflated), JSON.stringify("a".repeat(5000)));
 });

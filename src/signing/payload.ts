@@ -45,10 +45,10 @@ export async function encodePayload(value: unknown, compress: boolean): Promise<
  * @returns the parsed JSON value
  * @throws {BadPayload} when base64, zlib or JSON is broken, or inflating passes the cap
  */
-export async function decodePayload(
+export function decodePayload(
   payload: string,
   maxDecompressedBytes: number = DEFAULT_MAX_DECOMPRESSED_BYTES,
-): Promise<unknown> {
+): unknown {
   const compressed = payload.startsWith(".");
   let data: Uint8Array;
   try {
@@ -56,7 +56,7 @@ export async function decodePayload(
   } catch (error) {
     throw new BadPayload(`Invalid base64 payload: ${(error as Error).message}`);
   }
-  if (compressed) data = await inflate(data, maxDecompressedBytes);
+  if (compressed) data = inflate(data, maxDecompressedBytes);
   try {
     return parseLatin1Json(data);
   } catch (error) {
