@@ -181,6 +181,6 @@ export class Signer {
    * @throws {BadPayload} when the verified payload cannot be decoded or inflates past the cap
    */
   async unsignObject<T = unknown>(signed: string, options: UnsignObjectOptions = {}): Promise<T> {
-    return await decodePayload(await this.unsign(signed), options.maxDecompressedBytes) as T;
+    return decodePayload(await this.unsign(signed), options.maxDecompressedBytes) as T;
   }
 }

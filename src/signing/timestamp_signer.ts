@@ -104,9 +104,6 @@ export class TimestampSigner extends Signer {
     signed: string,
     options: UnsignObjectOptions & UnsignTimestampOptions = {},
   ): Promise<T> {
-    return await decodePayload(
-      await this.unsign(signed, options),
-      options.maxDecompressedBytes,
-    ) as T;
+    return decodePayload(await this.unsign(signed, options), options.maxDecompressedBytes) as T;
   }
 }
