@@ -1,13 +1,18 @@
 /**
- * zlib (RFC 1950), the format of Python's `zlib.compress`. Compressing goes through
- * `CompressionStream("deflate")`, driven through a writer and a reader: measured 2–6× faster than a
- * `Response`/`Blob` round trip for session-sized payloads (see `bench/codec.bench.ts`). Inflating is
- * our own synchronous decoder (`inflate.ts`): `DecompressionStream` took 7–25 µs a session on Deno
- * and Bun and 85–160 µs on Node 20, more than all the rest of decoding one, and Deno's accepted a
- * stream without its Adler-32, which Python's `zlib.decompress` refuses.
+ * zlib (RFC 1950), the format of Python's `zlib.compress`, without waiting on a stream for
+ * session-sized data. Inflating is our own synchronous decoder (`inflate.ts`): `DecompressionStream`
+ * took 7–25 µs a session on Deno and Bun and 85–160 µs on Node 20, more than all the rest of
+ * decoding one, and Deno's accepted a stream without its Adler-32, which Python's `zlib.decompress`
+ * refuses. Compressing up to {@linkcode SYNC_DEFLATE_LIMIT} bytes is our own synchronous
+ * compressor (`deflate.ts`, output the size of zlib's level 6 for sessions); larger inputs go
+ * through `CompressionStream("deflate")`, native code that splits blocks where the statistics
+ * change, driven through a writer and a reader (2–6× faster than a `Response`/`Blob` round trip).
+ * See `bench/codec.bench.ts`.
  *
  * @module
  */
+
+import { deflateSync } from "./deflate.ts";
 
 export { inflate } from "./inflate.ts";
 
@@ -25,13 +30,20 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
+/** Inputs up to this many bytes are compressed synchronously; larger ones by the web stream. */
+export const SYNC_DEFLATE_LIMIT = 16 * 1024;
+
 /**
  * Compresses `data` into a zlib stream.
  *
  * @param data the bytes to compress
  * @returns the zlib stream (header, deflate data, Adler-32)
  */
-export async function deflate(data: Uint8Array): Promise<Uint8Array> {
+export function deflate(data: Uint8Array): Uint8Array | Promise<Uint8Array> {
+  return data.length <= SYNC_DEFLATE_LIMIT ? deflateSync(data) : deflateStream(data);
+}
+
+async function deflateStream(data: Uint8Array): Promise<Uint8Array> {
   const stream = new CompressionStream("deflate");
   const writer = stream.writable.getWriter();
   writer.write(data as Uint8Array<ArrayBuffer>);
