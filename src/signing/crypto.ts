@@ -118,16 +118,41 @@ export async function saltedHmacBytes(
   secret: string,
   data: Uint8Array,
 ): Promise<Uint8Array> {
-  const id = `salted\0${algorithm}\0${keySalt.length}\0${keySalt}${secret}`;
-  const mac = ready.get(id) ??
-    await cached(id, () => {
+  let mac = bySalt[algorithm]?.get(keySalt)?.get(secret);
+  if (!mac) {
+    const id = `salted\0${algorithm}\0${keySalt.length}\0${keySalt}${secret}`;
+    mac = await cached(id, () => {
       const fn = SYNC[algorithm];
       const material = encoder.encode(keySalt + secret);
       return fn
         ? prepare(algorithm, hash(fn, material))
         : digest(algorithm, material).then((key) => prepare(algorithm, key));
     });
+    remember(algorithm, keySalt, secret, mac);
+  }
   return mac(data);
+}
+
+/**
+ * Prepared salted keys by algorithm, key salt and secret: the hot path finds its key with three
+ * lookups of strings the signer already holds, without building (and hashing) an id string.
+ */
+const bySalt: Record<Algorithm, Map<string, Map<string, Mac>>> = {
+  sha1: new Map(),
+  sha256: new Map(),
+  sha512: new Map(),
+};
+let remembered = 0;
+
+function remember(algorithm: Algorithm, keySalt: string, secret: string, mac: Mac): void {
+  if (remembered >= CACHE_LIMIT) {
+    for (const map of Object.values(bySalt)) map.clear();
+    remembered = 0;
+  }
+  const bySecret = bySalt[algorithm].get(keySalt) ?? new Map<string, Mac>();
+  bySalt[algorithm].set(keySalt, bySecret);
+  bySecret.set(secret, mac);
+  remembered++;
 }
 
 /**

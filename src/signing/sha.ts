@@ -23,9 +23,11 @@ export interface HashFunction {
 }
 
 const BLOCK = 64;
-/** Scratch for the final block(s); safe to share because nothing here awaits. */
+// Scratch, safe to share because nothing here awaits: the final block(s), the message schedule,
+// and the working state.
 const tail = new Uint8Array(2 * BLOCK);
 const w = new Int32Array(80);
+const h = new Int32Array(8);
 
 function loadWords(bytes: Uint8Array, offset: number): void {
   for (let i = 0; i < 16; i++, offset += 4) {
@@ -178,10 +180,16 @@ function addInto(state: Int32Array, ...words: number[]): void {
 
 /**
  * Finishes a hash: absorbs `data` into a copy of `state`, which has already absorbed `prior` bytes
- * (whole blocks), pads, and returns the digest.
+ * (whole blocks), pads, and writes the digest into `out`, which it returns.
  */
-function finish(fn: HashFunction, state: Int32Array, prior: number, data: Uint8Array): Uint8Array {
-  const h = state.slice();
+function finish(
+  fn: HashFunction,
+  state: Int32Array,
+  prior: number,
+  data: Uint8Array,
+  out: Uint8Array,
+): Uint8Array {
+  h.set(state);
   const whole = data.length - (data.length % BLOCK);
   for (let offset = 0; offset < whole; offset += BLOCK) fn.compress(h, data, offset);
   const rest = data.length - whole;
@@ -199,8 +207,7 @@ function finish(fn: HashFunction, state: Int32Array, prior: number, data: Uint8A
   }
   fn.compress(h, tail, 0);
   if (blocks === 2) fn.compress(h, tail, BLOCK);
-  const out = new Uint8Array(fn.digestBytes);
-  for (let i = 0; i < out.length; i++) out[i] = h[i >> 2] >>> (24 - 8 * (i & 3));
+  for (let i = 0; i < fn.digestBytes; i++) out[i] = h[i >> 2] >>> (24 - 8 * (i & 3));
   return out;
 }
 
@@ -212,7 +219,7 @@ function finish(fn: HashFunction, state: Int32Array, prior: number, data: Uint8A
  * @returns the digest
  */
 export function hash(fn: HashFunction, data: Uint8Array): Uint8Array {
-  return finish(fn, fn.iv, 0, data);
+  return finish(fn, fn.iv, 0, data, new Uint8Array(fn.digestBytes));
 }
 
 /**
@@ -228,6 +235,8 @@ export class Hmac {
   readonly #fn: HashFunction;
   readonly #inner: Int32Array;
   readonly #outer: Int32Array;
+  /** Scratch for the inner digest (sign never awaits, so one per key is enough). */
+  readonly #innerDigest: Uint8Array;
 
   /**
    * Prepares `key` (hashed first when longer than a block, as RFC 2104 says).
@@ -237,6 +246,7 @@ export class Hmac {
    */
   constructor(fn: HashFunction, key: Uint8Array) {
     this.#fn = fn;
+    this.#innerDigest = new Uint8Array(fn.digestBytes);
     const padded = new Uint8Array(BLOCK);
     padded.set(key.length > BLOCK ? hash(fn, key) : key);
     this.#inner = this.#keyed(padded, 0x36);
@@ -256,7 +266,8 @@ export class Hmac {
    * @returns the raw MAC (the hash's digest length)
    */
   sign(data: Uint8Array): Uint8Array {
-    const inner = finish(this.#fn, this.#inner, BLOCK, data);
-    return finish(this.#fn, this.#outer, BLOCK, inner);
+    const fn = this.#fn;
+    const inner = finish(fn, this.#inner, BLOCK, data, this.#innerDigest);
+    return finish(fn, this.#outer, BLOCK, inner, new Uint8Array(fn.digestBytes));
   }
 }
