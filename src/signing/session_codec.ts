@@ -33,7 +33,7 @@ export interface SessionCodecOptions {
   defaultHashingAlgorithm?: "sha256" | "sha1";
   /**
    * Try zlib on encode, keeping it when it saves more than one byte (Django's rule). `false` skips
-   * the attempt: encodes measured 1.3–7× faster (`bench/codec.bench.ts`), and the next decode has
+   * the attempt: the compressor's 5–10 µs per session (`bench/codec.bench.ts`), and the next decode has
    * nothing to inflate; Django reads both. @default {true}
    */
   compress?: boolean;
