@@ -33,7 +33,7 @@ const TOO_FAR = 4096;
 const BLOCK = 16384;
 /** The shared output buffer grows up to this; larger outputs get a buffer of their own. */
 const SHARED_MAX = 1 << 18;
-/** Results up to this size are cut from a pooled slab, as Node's `Buffer` does (see `result`). */
+/** Results up to this size are cut from a pooled slab, as Node pools its small buffers (see `result`). */
 const POOL_MAX = 1024;
 const SLAB = 16384;
 
@@ -438,7 +438,7 @@ function adler32(data: Uint8Array): number {
  * @param data the bytes to compress
  * @returns the zlib stream, in memory of its own: a result up to 1 KiB is a view into a shared
  *   slab that no other result overlaps (its `.buffer` holds other results), as Node's pooled
- *   `Buffer`s are
+ *   small buffers are
  */
 export function deflateSync(data: Uint8Array): Uint8Array {
   const n = data.length;

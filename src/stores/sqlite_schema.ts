@@ -39,7 +39,7 @@ import { expireDateIndexName } from "./sql.ts";
  * import { Database } from "bun:sqlite"; // or node:sqlite's DatabaseSync, or better-sqlite3
  * import { createSqliteSessionTable, SqliteBackend } from "@django-interop/session";
  * const db = new Database("db.sqlite3");
- * const sessions = new SqliteBackend(db, { secretKey: process.env.DJANGO_SECRET_KEY! });
+ * const sessions = new SqliteBackend(db, { secretKey: Bun.env.DJANGO_SECRET_KEY! });
  * createSqliteSessionTable(db);
  * ```
  */
