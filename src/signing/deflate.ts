@@ -15,6 +15,8 @@
  * @module
  */
 
+import { CODE_LENGTH_ORDER, reverseBits } from "./deflate_format.ts";
+
 /** LZ77 window: the largest distance deflate can express. */
 const WSIZE = 32768;
 const WMASK = WSIZE - 1;
@@ -66,19 +68,6 @@ function result(out: Uint8Array, size: number): Uint8Array {
   return view;
 }
 
-/** Bit reversal of a byte: Huffman codes go out most significant bit first. */
-const REV8 = new Uint8Array(256);
-for (let i = 0; i < 256; i++) {
-  let r = 0;
-  for (let bit = 0; bit < 8; bit++) r |= ((i >> bit) & 1) << (7 - bit);
-  REV8[i] = r;
-}
-
-/** Reverses the low `bits` (at most 16) bits of `code`. */
-function reverse(code: number, bits: number): number {
-  return ((REV8[code & 255] << 8) | REV8[code >>> 8]) >>> (16 - bits);
-}
-
 /** Literal/length symbols (0..285, 286 and 287 never occur) and distance symbols. */
 const LITLEN = 286;
 const DISTS = 30;
@@ -105,7 +94,7 @@ for (let sym = 0; sym < LITLEN; sym++) {
     : sym < 280
     ? [256, 0, 7]
     : [280, 0xc0, 8];
-  FIXED_LIT_CODE[sym] = reverse(start + sym - first, bits);
+  FIXED_LIT_CODE[sym] = reverseBits(start + sym - first, bits);
   FIXED_LIT_LEN[sym] = bits;
 }
 for (let sym = 257, length = 3; sym <= 285; sym++) {
@@ -122,7 +111,7 @@ for (let sym = 0, distance = 1; sym < DISTS; sym++) {
   const extra = sym < 4 ? 0 : (sym >> 1) - 1;
   DIST_BASE[sym] = distance;
   DIST_XBITS[sym] = extra;
-  FIXED_DIST_CODE[sym] = reverse(sym, 5);
+  FIXED_DIST_CODE[sym] = reverseBits(sym, 5);
   for (let i = 0; i < 1 << extra; i++, distance++) {
     const d = distance - 1;
     if (d < 256) DIST_SYM[d] = sym;
@@ -145,7 +134,6 @@ const litLen = new Uint8Array(LITLEN);
 const distCode = new Uint16Array(DISTS);
 const distLen = new Uint8Array(DISTS);
 /** Code-length alphabet (RFC 1951 §3.2.7): its order in the header, counts, codes, lengths. */
-const CL_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 const CL_XBITS = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7];
 const clFreq = new Uint32Array(19);
 const clCode = new Uint16Array(19);
@@ -319,7 +307,7 @@ function canonicalCodes(lens: Uint8Array, syms: Uint16Array, m: number, codes: U
   for (let k = 0; k < m; k++) {
     const sym = syms[k];
     const l = lens[sym];
-    codes[sym] = reverse(nextCode[l]++, l);
+    codes[sym] = reverseBits(nextCode[l]++, l);
   }
 }
 
@@ -398,7 +386,7 @@ function dynamicHeader(litCount: number, distCount: number): number {
   m = buildLengths(clFreq, clSyms, m, 7, clLen);
   canonicalCodes(clLen, clSyms, m, clCode);
   let hclen = 19;
-  while (hclen > 4 && clLen[CL_ORDER[hclen - 1]] === 0) hclen--;
+  while (hclen > 4 && clLen[CODE_LENGTH_ORDER[hclen - 1]] === 0) hclen--;
   headerCodes = hclen;
   return 5 + 5 + 4 + 3 * hclen + treeBits + 2 * clFreq[16] + 3 * clFreq[17] + 7 * clFreq[18];
 }
@@ -594,7 +582,7 @@ export function deflateSync(data: Uint8Array): Uint8Array {
           bc -= 8;
         }
         for (let i = 0; i < hclen; i++) {
-          bb |= clLen[CL_ORDER[i]] << bc;
+          bb |= clLen[CODE_LENGTH_ORDER[i]] << bc;
           bc += 3;
           if (bc >= 8) {
             out[op++] = bb;

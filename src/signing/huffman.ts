@@ -8,6 +8,8 @@
  * @module
  */
 
+import { reverseBits } from "./deflate_format.ts";
+
 // An entry is an int: bits 0–3 the code's length (a link: the bits it indexes by), 4–6 its kind,
 // 8–11 how many extra bits follow it (a link: its table's index bits), 12 and up its value (a byte,
 // a length or distance base, a code length symbol, or a link's table offset).
@@ -57,12 +59,6 @@ export const CODE_LENGTH_ENTRIES: Int32Array = Int32Array.from(
   { length: 19 },
   (_, symbol) => (symbol << 12) | LITERAL,
 );
-
-const REVERSED = Uint8Array.from({ length: 256 }, (_, byte) => {
-  let reversed = 0;
-  for (let bit = 0; bit < 8; bit++) reversed |= ((byte >> bit) & 1) << (7 - bit);
-  return reversed;
-});
 
 // Scratch space of build: decoding is synchronous, so one set serves every table.
 const counts = new Uint16Array(MAX_BITS + 1);
@@ -134,7 +130,7 @@ export class HuffmanTable {
     let subBits = 0;
     for (let length = 1, bits = 0, i = 0; length <= max; length++, bits <<= 1) {
       for (; counts[length] > 0; counts[length]--, bits++) {
-        const reversed = ((REVERSED[bits & 255] << 8) | REVERSED[bits >> 8]) >> (16 - length);
+        const reversed = reverseBits(bits, length);
         const entry = entries[sorted[i++]] | length;
         if (length <= root) {
           for (let at = reversed; at < rootSize; at += 1 << length) table[at] = entry;

@@ -23,9 +23,7 @@ import {
   LITERAL,
   lookup,
 } from "./huffman.ts";
-
-/** RFC 1951 §3.2.7: the order in which the code length code's lengths are sent. */
-const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+import { CODE_LENGTH_ORDER } from "./deflate_format.ts";
 
 // The tables of a dynamic block. With first levels of 9 and 6 bits, 852 and 592 entries hold the
 // largest (computed by zlib's `examples/enough.c` for this two-level layout).
