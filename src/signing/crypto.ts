@@ -20,27 +20,50 @@ const encoder = new TextEncoder();
 /** A prepared HMAC key: the MAC of a message. */
 type Mac = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
-/** At most this many prepared keys are kept; the oldest is dropped first (secrets x salts is small). */
+/** At most this many prepared keys are kept; past it, all are dropped (secrets x salts is small). */
 const CACHE_LIMIT = 256;
-const ready = new Map<string, Mac>();
-const pending = new Map<string, Promise<Mac>>();
 
-function cached(id: string, make: () => Mac | Promise<Mac>): Mac | Promise<Mac> {
-  const mac = ready.get(id) ?? pending.get(id);
-  if (mac) return mac;
-  if (ready.size >= CACHE_LIMIT) ready.delete(ready.keys().next().value!);
-  const made = make();
-  if (typeof made === "function") {
-    ready.set(id, made);
-    return made;
+/** Prepared keys by algorithm, then by two strings the caller already holds: no id string is built. */
+type KeyTable = Record<Algorithm, Map<string, Map<string, Mac | Promise<Mac>>>>;
+const keyTable = (): KeyTable => ({ sha1: new Map(), sha256: new Map(), sha512: new Map() });
+/** Salted keys by key salt, then secret. */
+const salted = keyTable();
+/** Raw keys under "", then their bytes as a string. */
+const raw = keyTable();
+let cachedCount = 0;
+
+function cached(
+  table: KeyTable,
+  algorithm: Algorithm,
+  first: string,
+  second: string,
+  make: () => Mac | Promise<Mac>,
+): Mac | Promise<Mac> {
+  if (!Object.hasOwn(table, algorithm)) {
+    throw new TypeError(`Unsupported algorithm ${JSON.stringify(algorithm)}`);
   }
-  // A failed import is forgotten, so the next call tries again.
-  const making = made.then((mac) => {
-    ready.set(id, mac);
-    return mac;
-  }).finally(() => pending.delete(id));
-  pending.set(id, making);
-  return making;
+  const found = table[algorithm].get(first)?.get(second);
+  if (found) return found;
+  const made = make();
+  if (cachedCount >= CACHE_LIMIT) {
+    for (const map of [...Object.values(salted), ...Object.values(raw)]) map.clear();
+    cachedCount = 0;
+  }
+  const bySecond = table[algorithm].get(first) ?? new Map<string, Mac | Promise<Mac>>();
+  table[algorithm].set(first, bySecond);
+  bySecond.set(second, made);
+  cachedCount++;
+  if (typeof made !== "function") {
+    // Once imported, the key replaces its promise; a failed import is forgotten, so the next call
+    // tries again.
+    const settle = (mac?: Mac) => {
+      if (bySecond.get(second) !== made) return;
+      if (mac) bySecond.set(second, mac);
+      else bySecond.delete(second);
+    };
+    made.then(settle, () => settle());
+  }
+  return made;
 }
 
 function hashOf(algorithm: Algorithm): string {
@@ -98,8 +121,8 @@ export async function hmac(
   keyBytes: Uint8Array,
   data: Uint8Array,
 ): Promise<Uint8Array> {
-  const id = `raw\0${algorithm}\0${String.fromCharCode(...keyBytes)}`;
-  return (await cached(id, () => prepare(algorithm, keyBytes)))(data);
+  const id = String.fromCharCode(...keyBytes);
+  return (await cached(raw, algorithm, "", id, () => prepare(algorithm, keyBytes)))(data);
 }
 
 /**
@@ -118,41 +141,14 @@ export async function saltedHmacBytes(
   secret: string,
   data: Uint8Array,
 ): Promise<Uint8Array> {
-  let mac = bySalt[algorithm]?.get(keySalt)?.get(secret);
-  if (!mac) {
-    const id = `salted\0${algorithm}\0${keySalt.length}\0${keySalt}${secret}`;
-    mac = await cached(id, () => {
-      const fn = SYNC[algorithm];
-      const material = encoder.encode(keySalt + secret);
-      return fn
-        ? prepare(algorithm, hash(fn, material))
-        : digest(algorithm, material).then((key) => prepare(algorithm, key));
-    });
-    remember(algorithm, keySalt, secret, mac);
-  }
+  const mac = await cached(salted, algorithm, keySalt, secret, () => {
+    const fn = SYNC[algorithm];
+    const material = encoder.encode(keySalt + secret);
+    return fn
+      ? prepare(algorithm, hash(fn, material))
+      : digest(algorithm, material).then((key) => prepare(algorithm, key));
+  });
   return mac(data);
-}
-
-/**
- * Prepared salted keys by algorithm, key salt and secret: the hot path finds its key with three
- * lookups of strings the signer already holds, without building (and hashing) an id string.
- */
-const bySalt: Record<Algorithm, Map<string, Map<string, Mac>>> = {
-  sha1: new Map(),
-  sha256: new Map(),
-  sha512: new Map(),
-};
-let remembered = 0;
-
-function remember(algorithm: Algorithm, keySalt: string, secret: string, mac: Mac): void {
-  if (remembered >= CACHE_LIMIT) {
-    for (const map of Object.values(bySalt)) map.clear();
-    remembered = 0;
-  }
-  const bySecret = bySalt[algorithm].get(keySalt) ?? new Map<string, Mac>();
-  bySalt[algorithm].set(keySalt, bySecret);
-  bySecret.set(secret, mac);
-  remembered++;
 }
 
 /**
