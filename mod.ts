@@ -6,7 +6,7 @@
  */
 
 export * from "./src/errors.ts";
-export { b64Decode, b64Encode, base62Decode, base62Encode } from "./src/signing/base64.ts";
+export { b64Decode, b64Encode, base62Decode, base62Encode } from "./src/primitives/base64.ts";
 export { pythonJsonDumps } from "./src/signing/json.ts";
 export { type Algorithm, hexEncode, saltedHmac } from "./src/signing/salted_hmac.ts";
 export {
@@ -21,11 +21,7 @@ export {
   type UnsignTimestampOptions,
 } from "./src/signing/timestamp_signer.ts";
 export { dumps, type DumpsOptions, loads, type LoadsOptions } from "./src/signing/dumps.ts";
-export {
-  decodeSession,
-  encodeSession,
-  type SessionCodecOptions,
-} from "./src/signing/session_codec.ts";
+export { decodeSession, encodeSession, type SessionCodecOptions } from "./src/session/codec.ts";
 export type { SessionData, SessionStore } from "./src/session/store.ts";
 export { isValidSessionKey, newSessionKey } from "./src/session/keys.ts";
 export type { SessionSettings } from "./src/session/expiry.ts";

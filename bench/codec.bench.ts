@@ -17,9 +17,9 @@
 import { execFileSync } from "node:child_process";
 import process from "node:process";
 import { decodeSession, encodeSession, saltedHmac } from "../mod.ts";
-import { b64Decode } from "../src/signing/base64.ts";
-import { deflateSync } from "../src/signing/deflate.ts";
-import { inflate } from "../src/signing/inflate.ts";
+import { b64Decode } from "../src/primitives/base64.ts";
+import { deflateSync } from "../src/primitives/deflate.ts";
+import { inflate } from "../src/primitives/inflate.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

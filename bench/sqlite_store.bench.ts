@@ -14,7 +14,7 @@
 import { SqliteBackend } from "../src/stores/sqlite.ts";
 import { createSqliteSessionTable } from "../src/stores/sqlite_schema.ts";
 import { sqliteDateTime } from "../src/stores/sqlite_driver.ts";
-import { decodeSession } from "../src/signing/session_codec.ts";
+import { decodeSession } from "../src/session/codec.ts";
 import { openSqlite, SECRET_KEY, SQLITE_DRIVER, tempDirectory } from "../tests/_sqlite.ts";
 
 const ROUNDS = 20;

@@ -4,7 +4,7 @@
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import type { DjangoUser, SessionData } from "../mod.ts";
-import { djangoSession, type SessionEnv } from "../src/http/hono.ts";
+import { djangoSession, type SessionEnv } from "../src/adapters/hono.ts";
 import { openBackend } from "./_backend.ts";
 import { HOST, SERVERS } from "./_config.ts";
 import { countVisit, loggedOut, loginPage } from "./_page.ts";

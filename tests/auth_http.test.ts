@@ -12,7 +12,7 @@ import { login, logout } from "../src/auth/login.ts";
 import type { DjangoUser } from "../src/auth/user_model.ts";
 import { sqliteUsers } from "../src/auth/user_sources.ts";
 import { ImproperlyConfigured } from "../src/errors.ts";
-import { djangoSession, type SessionEnv } from "../src/http/hono.ts";
+import { djangoSession, type SessionEnv } from "../src/adapters/hono.ts";
 import { type UserLoader, withSession } from "../src/http/with_session.ts";
 import type { Session } from "../src/session/session.ts";
 import type { SqliteDatabase } from "../src/stores/sqlite_driver.ts";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { closeDjangos, django } from "./_django.ts";
 import { SECRET, SLOW } from "./golden/cases.ts";
 import { BadPayload, decodeSession, loads } from "../mod.ts";
-import { deflate, inflate } from "../src/signing/zlib.ts";
+import { deflate, inflate } from "../src/primitives/zlib.ts";
 
 after(closeDjangos);
 

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { djangoSession, type SessionEnv } from "../src/http/hono.ts";
+import { djangoSession, type SessionEnv } from "../src/adapters/hono.ts";
 import { SqliteBackend } from "../src/stores/sqlite.ts";
 import { createSqliteSessionTable } from "../src/stores/sqlite_schema.ts";
 import {

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { hash, type HashFunction, Hmac, sha1, sha256 } from "../src/signing/sha.ts";
+import { hash, type HashFunction, Hmac, sha1, sha256 } from "../src/primitives/sha.ts";
 
 const FUNCTIONS: [string, HashFunction][] = [["SHA-1", sha1], ["SHA-256", sha256]];
 

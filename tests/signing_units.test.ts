@@ -17,8 +17,8 @@ import {
   Signer,
   TimestampSigner,
 } from "../mod.ts";
-import { standardB64Decode, standardB64Encode } from "../src/signing/base64.ts";
-import { digest, hmac, pbkdf2, timingSafeEqual } from "../src/signing/crypto.ts";
+import { standardB64Decode, standardB64Encode } from "../src/primitives/base64.ts";
+import { digest, hmac, pbkdf2, timingSafeEqual } from "../src/primitives/crypto.ts";
 
 after(closeDjangos);
 

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { Buffer } from "node:buffer";
 import fc from "fast-check";
-import { deflateSync } from "../src/signing/deflate.ts";
+import { deflateSync } from "../src/primitives/deflate.ts";
 
 const encoder = new TextEncoder();
 const utf8 = (text: string) => encoder.encode(text);

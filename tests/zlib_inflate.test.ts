@@ -12,7 +12,7 @@ import { SLOW } from "./golden/cases.ts";
 import { BitWriter, zlibStream } from "./_deflate_writer.ts";
 import { CASES, fixed } from "./_deflate_cases.ts";
 import { b64Decode, b64Encode, BadPayload } from "../mod.ts";
-import { deflate, inflate } from "../src/signing/zlib.ts";
+import { deflate, inflate } from "../src/primitives/zlib.ts";
 
 after(closeDjangos);
 

@@ -12,7 +12,7 @@
  * @module
  */
 import { ImproperlyConfigured, UnsupportedHasher } from "../errors.ts";
-import { pbkdf2, timingSafeEqual } from "../signing/crypto.ts";
+import { pbkdf2, timingSafeEqual } from "../primitives/crypto.ts";
 
 /** The PBKDF2 hashers this module verifies and makes. */
 export type Pbkdf2Algorithm = "pbkdf2_sha256" | "pbkdf2_sha1";

@@ -7,7 +7,7 @@
 import { ImproperlyConfigured } from "../errors.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
-import { timingSafeEqual } from "../signing/crypto.ts";
+import { timingSafeEqual } from "../primitives/crypto.ts";
 import {
   type AuthOptions,
   BACKEND_SESSION_KEY,

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { timingSafeEqual } from "../signing/crypto.ts";
+import { timingSafeEqual } from "../primitives/crypto.ts";
 import { hexEncode, saltedHmac } from "../signing/salted_hmac.ts";
 import type { UserSource } from "./user_sources.ts";
 

@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { Algorithm } from "./crypto.ts";
+import type { Algorithm } from "../primitives/crypto.ts";
 import { TimestampSigner } from "./timestamp_signer.ts";
 
 /** Options of {@linkcode dumps}. */

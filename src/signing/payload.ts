@@ -7,9 +7,9 @@
  */
 
 import { BadPayload } from "../errors.ts";
-import { b64Decode, b64Encode } from "./base64.ts";
+import { b64Decode, b64Encode } from "../primitives/base64.ts";
 import { parseLatin1Json, pythonJsonDumps } from "./json.ts";
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, deflate, inflate } from "./zlib.ts";
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, deflate, inflate } from "../primitives/zlib.ts";
 
 const encoder = new TextEncoder();
 

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { type Algorithm, saltedHmacBytes, utf8 } from "./crypto.ts";
+import { type Algorithm, saltedHmacBytes, utf8 } from "../primitives/crypto.ts";
 
-export type { Algorithm } from "./crypto.ts";
+export type { Algorithm } from "../primitives/crypto.ts";
 
 /**
  * The raw salted HMAC of `value` (Django's `salted_hmac(...).digest()`); the derived key is cached.

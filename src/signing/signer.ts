@@ -9,8 +9,8 @@
  */
 
 import { BadSignature } from "../errors.ts";
-import { b64Encode } from "./base64.ts";
-import { type Algorithm, timingSafeEqual } from "./crypto.ts";
+import { b64Encode } from "../primitives/base64.ts";
+import { type Algorithm, timingSafeEqual } from "../primitives/crypto.ts";
 import { decodePayload, encodePayload } from "./payload.ts";
 import { saltedHmac } from "./salted_hmac.ts";
 

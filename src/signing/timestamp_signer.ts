@@ -6,7 +6,7 @@
  */
 
 import { BadPayload, SignatureExpired } from "../errors.ts";
-import { base62Decode, base62Encode } from "./base64.ts";
+import { base62Decode, base62Encode } from "../primitives/base64.ts";
 import { decodePayload } from "./payload.ts";
 import { Signer, type SignerOptions, type UnsignObjectOptions } from "./signer.ts";
 

@@ -22,7 +22,7 @@
  */
 
 import { CookieTooLarge } from "../errors.ts";
-import { base62Decode } from "../signing/base64.ts";
+import { base62Decode } from "../primitives/base64.ts";
 import { dumps, loads, type LoadsOptions } from "../signing/dumps.ts";
 import { SessionBackend } from "../session/backend.ts";
 import { DEFAULT_COOKIE_AGE, expiryDate, type SessionSettings } from "../session/expiry.ts";

@@ -10,11 +10,7 @@ import { DjangoSessionError, SessionInterrupted, StoreUnavailable } from "../err
 import { isValidSessionKey, newSessionKey } from "../session/keys.ts";
 import type { SessionData, SessionStore } from "../session/store.ts";
 import { VerifiedCache } from "./verified_cache.ts";
-import {
-  decodeSession,
-  encodeSession,
-  type SessionCodecOptions,
-} from "../signing/session_codec.ts";
+import { decodeSession, encodeSession, type SessionCodecOptions } from "../session/codec.ts";
 
 /**
  * The queries a database driver supplies on `django_session(session_key, session_data, expire_date)`.

@@ -10,9 +10,9 @@
 
 import { BadPayload } from "../errors.ts";
 // Type only: signing never loads session code at runtime.
-import type { SessionData } from "../session/store.ts";
-import { legacyDecode, legacyEncode } from "./legacy_session.ts";
-import { TimestampSigner } from "./timestamp_signer.ts";
+import type { SessionData } from "./store.ts";
+import { legacyDecode, legacyEncode } from "./legacy_codec.ts";
+import { TimestampSigner } from "../signing/timestamp_signer.ts";
 
 /** Django's settings that decide how session data is signed, in camelCase. */
 export interface SessionCodecOptions {

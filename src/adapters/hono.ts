@@ -19,9 +19,9 @@
 import type { MiddlewareHandler } from "hono";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
-import { cookieSettings } from "./options.ts";
-import { commitSession, sessionKeyOf } from "./respond.ts";
-import { lazyUser, type WithSessionOptions } from "./with_session.ts";
+import { cookieSettings } from "../http/options.ts";
+import { commitSession, sessionKeyOf } from "../http/respond.ts";
+import { lazyUser, type WithSessionOptions } from "../http/with_session.ts";
 
 /**
  * The Hono environment {@linkcode djangoSession} provides: `c.var.session`. A typed `Env` rather than

@@ -8,10 +8,10 @@
  */
 
 import { BadPayload, BadSignature } from "../errors.ts";
-import { standardB64Decode, standardB64Encode } from "./base64.ts";
-import { timingSafeEqual } from "./crypto.ts";
-import { parseLatin1Json, pythonJsonDumps } from "./json.ts";
-import { hexEncode, saltedHmac } from "./salted_hmac.ts";
+import { standardB64Decode, standardB64Encode } from "../primitives/base64.ts";
+import { timingSafeEqual } from "../primitives/crypto.ts";
+import { parseLatin1Json, pythonJsonDumps } from "../signing/json.ts";
+import { hexEncode, saltedHmac } from "../signing/salted_hmac.ts";
 
 const encoder = new TextEncoder();
 const COLON = 0x3a;
