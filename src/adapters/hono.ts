@@ -19,7 +19,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
-import { cookieSettings } from "../http/options.ts";
 import { commitSession, sessionKeyOf } from "../http/respond.ts";
 import { lazyUser, type WithSessionOptions } from "../http/with_session.ts";
 
@@ -52,7 +51,6 @@ export type SessionEnv<T extends SessionData = SessionData, U = unknown> = {
  * @typeParam T the shape of the session data
  * @param options the backend and Django's cookie settings
  * @returns the middleware
- * @throws {ImproperlyConfigured} at creation, for a cookie setting Django would refuse
  * @example
  * ```ts ignore
  * const app = new Hono<SessionEnv>().use(djangoSession({ backend, cookieSecure: true }));
@@ -61,16 +59,15 @@ export type SessionEnv<T extends SessionData = SessionData, U = unknown> = {
 export function djangoSession<T extends SessionData = SessionData, U = unknown>(
   options: WithSessionOptions<T, U>,
 ): MiddlewareHandler<SessionEnv<T, U>> {
-  const settings = cookieSettings(options);
   const { backend } = options;
   return async function djangoSessionMiddleware(c, next) {
-    const key = sessionKeyOf(c.req.raw, settings);
+    const key = sessionKeyOf(c.req.raw, backend.settings);
     const session = backend.getSession(key);
     c.set("session", session);
     c.set("user", lazyUser(session as Session<SessionData>, options.user));
     await next();
     if (c.error) return;
-    const response = await commitSession(session, c.res, key !== null, settings);
+    const response = await commitSession(session, c.res, key !== null);
     if (response === c.res) return;
     // Hono's `res` setter copies the previous response's headers over the new one, which would
     // put back the old Vary and Set-Cookie; clearing it first hands ours over as is.

@@ -5,11 +5,14 @@
  */
 import { canAuthenticate } from "./get_user.ts";
 import { makePassword, verifyPassword } from "./hashers.ts";
-import { type AuthOptions, MODEL_BACKEND } from "./session_auth.ts";
+import type { Session } from "../session/session.ts";
+import type { SessionData } from "../session/store.ts";
+import { MODEL_BACKEND } from "./session_auth.ts";
 import type { DjangoUser } from "./user_model.ts";
+import type { UserSource } from "./user_sources.ts";
 
 /** Options of {@linkcode authenticate}. */
-export interface AuthenticateOptions extends AuthOptions {
+export interface AuthenticateOptions {
   /**
    * PBKDF2 iterations spent when the username does not exist, so that the answer takes about as
    * long as for a wrong password and does not reveal which usernames exist (Django ticket #20760).
@@ -24,9 +27,12 @@ export interface AuthenticateOptions extends AuthOptions {
  * Checks a username and password as Django's `ModelBackend` does: the user whose `usernameField`
  * equals `username` exactly, whose password verifies and who is active. Pass the result to `login`.
  *
- * @param options the user source and Django's auth settings
+ * @param session the request's session: its settings are Django's (as Django's `authenticate`
+ *   takes the request)
+ * @param users where the users are (`postgresUsers`, `sqliteUsers`)
  * @param username the username as typed
  * @param password the password as typed
+ * @param options the work spent on unknown usernames
  * @returns the user row, or `null` for an unknown user, a wrong password or an inactive user
  * @throws {UnsupportedHasher} when the user's password was hashed with argon2, bcrypt, scrypt, …
  * @throws {StoreUnavailable} when the user table cannot be read
@@ -37,12 +43,14 @@ export interface AuthenticateOptions extends AuthOptions {
  * if (user) await login(session, user, auth);
  * ```
  */
-export async function authenticate(
-  options: AuthenticateOptions,
+export async function authenticate<T extends SessionData>(
+  _session: Session<T>,
+  users: UserSource,
   username: string,
   password: string,
+  options: AuthenticateOptions = {},
 ): Promise<DjangoUser | null> {
-  const user = await options.users.find("username", username);
+  const user = await users.find("username", username);
   if (user === null) {
     await makePassword(password, { iterations: options.unknownUserIterations });
     return null;

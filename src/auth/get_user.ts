@@ -7,15 +7,14 @@
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import {
-  type AuthOptions,
   BACKEND_SESSION_KEY,
   checkSessionHash,
   currentAuthHash,
   HASH_SESSION_KEY,
-  MODEL_BACKEND,
   SESSION_KEY,
 } from "./session_auth.ts";
 import { canonicalPk, type DjangoUser } from "./user_model.ts";
+import type { UserSource } from "./user_sources.ts";
 
 /** The one built-in backend that lets inactive users in (`user_can_authenticate` is always true). */
 const ALLOW_ALL_BACKEND = "django.contrib.auth.backends.AllowAllUsersModelBackend";
@@ -38,18 +37,18 @@ export function canAuthenticate(user: DjangoUser, backend: string): boolean {
  * The Django user logged in to `session`, or `null` for an anonymous one, exactly as Django's
  * `get_user` decides:
  *
- * - no `_auth_user_id` / `_auth_user_backend`, a backend not in `backends`, a primary key that
+ * - no `_auth_user_id` / `_auth_user_backend`, a backend not in `AUTHENTICATION_BACKENDS`, a primary key that
  *   cannot be one (never queried), no such user, or an inactive user → `null`, session untouched;
- * - `_auth_user_hash` made under `secretKey` → the user;
- * - made under one of `secretKeyFallbacks` (Django 4.1.8+) → the user, after moving the session to
+ * - `_auth_user_hash` made under `SECRET_KEY` → the user;
+ * - made under one of `SECRET_KEY_FALLBACKS` (Django 4.1.8+) → the user, after moving the session to
  *   a new key and storing the current hash (the caller saves the session, as Django's middleware);
  * - anything else (the password changed, the key rotated away, a forged hash) → the session is
  *   flushed and the answer is `null`.
  *
- * Every backend listed in `backends` is read as a `ModelBackend` (a lookup by primary key).
+ * Django's settings come from the session. Every backend listed in `AUTHENTICATION_BACKENDS` is read as a `ModelBackend` (a lookup by primary key).
  *
  * @param session the request's session; loaded here if it is not yet
- * @param options the user source and Django's auth settings
+ * @param users where the users are (`postgresUsers`, `sqliteUsers`)
  * @returns the user row, or `null`
  * @throws {StoreUnavailable} when the session store or the user table cannot be read
  *
@@ -61,25 +60,26 @@ export function canAuthenticate(user: DjangoUser, backend: string): boolean {
  */
 export async function getUser<T extends SessionData>(
   session: Session<T>,
-  options: AuthOptions,
+  users: UserSource,
 ): Promise<DjangoUser | null> {
   const data = await (session as unknown as Session).load();
+  const { settings } = data;
   const id = data.get(SESSION_KEY);
   const backend = data.get(BACKEND_SESSION_KEY);
-  if (typeof backend !== "string" || !(options.backends ?? [MODEL_BACKEND]).includes(backend)) {
+  if (typeof backend !== "string" || !settings.AUTHENTICATION_BACKENDS.includes(backend)) {
     return null;
   }
-  const pk = canonicalPk(options.users.model.pkKind, id);
+  const pk = canonicalPk(users.model.pkKind, id);
   if (pk === null) return null;
-  const user = await options.users.find("pk", pk);
+  const user = await users.find("pk", pk);
   if (user === null || !canAuthenticate(user, backend)) return null;
   const password = String(user.password ?? "");
-  switch (await checkSessionHash(data.get(HASH_SESSION_KEY), password, options)) {
+  switch (await checkSessionHash(data.get(HASH_SESSION_KEY), password, settings)) {
     case "current":
       return user;
     case "fallback":
       await data.cycleKey();
-      data.set(HASH_SESSION_KEY, await currentAuthHash(password, options));
+      data.set(HASH_SESSION_KEY, await currentAuthHash(password, settings));
       return user;
     default:
       await data.flush();

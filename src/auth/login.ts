@@ -9,32 +9,32 @@ import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { timingSafeEqual } from "../primitives/crypto.ts";
 import {
-  type AuthOptions,
   BACKEND_SESSION_KEY,
   currentAuthHash,
   HASH_SESSION_KEY,
-  MODEL_BACKEND,
   SESSION_KEY,
 } from "./session_auth.ts";
 import { canonicalPk, type DjangoUser } from "./user_model.ts";
+import type { UserSource } from "./user_sources.ts";
 
 /** Options of {@linkcode login}. */
-export interface LoginOptions extends AuthOptions {
+export interface LoginOptions {
   /**
-   * The dotted path stored as `_auth_user_backend`; it must be one of `backends` for Django to
-   * accept the session.
+   * The dotted path stored as `_auth_user_backend`; it must be one of `AUTHENTICATION_BACKENDS` for
+   * Django to accept the session.
    *
-   * @default the only entry of `backends` (Django's `ModelBackend`)
+   * @default the only entry of `AUTHENTICATION_BACKENDS` (Django's `ModelBackend`)
    */
   backend?: string;
 }
 
-function backendOf(options: LoginOptions): string {
+function backendOf(options: LoginOptions, backends: readonly string[]): string {
   if (options.backend !== undefined) return options.backend;
-  const backends = options.backends ?? [MODEL_BACKEND];
   // Django's `_get_backend_from_user` refuses to guess between several backends.
   if (backends.length !== 1) {
-    throw new ImproperlyConfigured("several backends are configured: pass `backend` to login()");
+    throw new ImproperlyConfigured(
+      "AUTHENTICATION_BACKENDS lists several backends: pass `backend` to login()",
+    );
   }
   return backends[0];
 }
@@ -49,7 +49,8 @@ function backendOf(options: LoginOptions): string {
  *
  * @param session the request's session; loaded here if it is not yet
  * @param user a user row from `getUser` or `authenticate`
- * @param options the user source, Django's auth settings and the backend to record
+ * @param users where the users are (for the primary key's column and kind)
+ * @param options the backend to record
  * @throws {ImproperlyConfigured} when the user row has no primary key, or several `backends` are
  *   configured and no `backend` is given
  * @throws {StoreUnavailable} when the session store fails
@@ -63,14 +64,16 @@ function backendOf(options: LoginOptions): string {
 export async function login<T extends SessionData>(
   session: Session<T>,
   user: DjangoUser,
-  options: LoginOptions,
+  users: UserSource,
+  options: LoginOptions = {},
 ): Promise<void> {
   const data = await (session as unknown as Session).load();
-  const { pk: pkColumn, pkKind } = options.users.model;
+  const { settings } = data;
+  const { pk: pkColumn, pkKind } = users.model;
   const pk = canonicalPk(pkKind, user[pkColumn]);
   if (pk === null) throw new ImproperlyConfigured(`the user row has no "${pkColumn}" to log in`);
-  const backend = backendOf(options);
-  const hash = await currentAuthHash(String(user.password ?? ""), options);
+  const backend = backendOf(options, settings.AUTHENTICATION_BACKENDS);
+  const hash = await currentAuthHash(String(user.password ?? ""), settings);
   if (data.has(SESSION_KEY)) {
     const stored = data.get(HASH_SESSION_KEY);
     if (

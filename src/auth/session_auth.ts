@@ -17,7 +17,7 @@
  */
 import { timingSafeEqual } from "../primitives/crypto.ts";
 import { hexEncode, saltedHmac } from "../signing/salted_hmac.ts";
-import type { UserSource } from "./user_sources.ts";
+import { type DjangoSettings, djangoAtLeast } from "../settings/settings.ts";
 
 /** Django's `SESSION_KEY`: the user's primary key as a string. */
 export const SESSION_KEY = "_auth_user_id";
@@ -31,40 +31,6 @@ export const MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend";
 
 /** The `key_salt` of `AbstractBaseUser.get_session_auth_hash`. */
 const KEY_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash";
-
-/** Django's auth settings, in camelCase, and where the users are. */
-export interface AuthOptions {
-  /** Where users are looked up (`postgresUsers`, `sqliteUsers`). */
-  users: UserSource;
-  /** Django's `SECRET_KEY`. */
-  secretKey: string;
-  /**
-   * Django's `SECRET_KEY_FALLBACKS` (4.1.8+): a session hashed under one of them still verifies,
-   * and is then moved to a new key and re-hashed under `secretKey`.
-   *
-   * @default []
-   */
-  secretKeyFallbacks?: string[];
-  /**
-   * Django's `AUTHENTICATION_BACKENDS`: a session whose backend is not listed is anonymous.
-   *
-   * @default ["django.contrib.auth.backends.ModelBackend"]
-   */
-  backends?: string[];
-  /**
-   * Django 3.1/3.2's `DEFAULT_HASHING_ALGORITHM`: the hash `login` writes.
-   *
-   * @default "sha256"
-   */
-  defaultHashingAlgorithm?: "sha256" | "sha1";
-  /**
-   * Also accept the sha1 session hash, as Django 3.1/3.2 do (`_legacy_get_session_auth_hash`);
-   * Django 4.0+ log such sessions out.
-   *
-   * @default false
-   */
-  legacySha1AuthHash?: boolean;
-}
 
 /**
  * Django's `get_session_auth_hash()`: the salted HMAC of the password column, as hex.
@@ -95,11 +61,11 @@ export async function sessionAuthHash(
  * `defaultHashingAlgorithm`.
  *
  * @param password the user's password column
- * @param options the secret key and algorithm
+ * @param settings `SECRET_KEY` and `DEFAULT_HASHING_ALGORITHM`
  * @returns the hex hash
  */
-export function currentAuthHash(password: string, options: AuthOptions): Promise<string> {
-  return sessionAuthHash(password, options.secretKey, options.defaultHashingAlgorithm);
+export function currentAuthHash(password: string, settings: DjangoSettings): Promise<string> {
+  return sessionAuthHash(password, settings.SECRET_KEY, settings.DEFAULT_HASHING_ALGORITHM);
 }
 
 /** How a session's `_auth_user_hash` verified against the user's password column. */
@@ -111,25 +77,26 @@ export type HashCheck = "current" | "fallback" | "mismatch";
  *
  * @param sessionHash what `_auth_user_hash` holds
  * @param password the user's password column
- * @param options the secret keys
+ * @param settings the secret keys and the Django release
  * @returns which key verified it, or `"mismatch"`
  */
 export async function checkSessionHash(
   sessionHash: unknown,
   password: string,
-  options: AuthOptions,
+  settings: DjangoSettings,
 ): Promise<HashCheck> {
   // Django: `if not session_hash` → unverified, without hashing anything.
   if (typeof sessionHash !== "string" || sessionHash === "") return "mismatch";
-  if (timingSafeEqual(sessionHash, await currentAuthHash(password, options))) return "current";
+  if (timingSafeEqual(sessionHash, await currentAuthHash(password, settings))) return "current";
+  // Django 3.1/3.2's `_legacy_get_session_auth_hash`; 4.0+ log such sessions out.
   if (
-    options.legacySha1AuthHash &&
-    timingSafeEqual(sessionHash, await sessionAuthHash(password, options.secretKey, "sha1"))
+    !djangoAtLeast(settings, "4.0") &&
+    timingSafeEqual(sessionHash, await sessionAuthHash(password, settings.SECRET_KEY, "sha1"))
   ) {
     return "current";
   }
   // Django 4.1.8+ `get_session_auth_fallback_hash`: always sha256.
-  for (const fallback of options.secretKeyFallbacks ?? []) {
+  for (const fallback of settings.SECRET_KEY_FALLBACKS) {
     if (timingSafeEqual(sessionHash, await sessionAuthHash(password, fallback))) return "fallback";
   }
   return "mismatch";

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { httpDate, serializeCookie } from "./cookie.ts";
-import type { CookieSettings } from "./options.ts";
+import { httpDate, serializeCookie } from "../primitives/cookie.ts";
+import type { DjangoSettings } from "../settings/settings.ts";
 
 /** What `process_response` reads from the request and its session. */
 export interface CommitInput {
@@ -66,12 +66,13 @@ export function decideCommit(input: CommitInput, saveEveryRequest: boolean): Com
  * @param key the session key (after saving: a new session only has one then)
  * @param maxAge `session.getExpiryAge()`, or `null` when `session.getExpireAtBrowserClose()`
  * @param nowSeconds the current time in seconds since the epoch
- * @param settings the cookie settings
+ * @param settings Django's settings (the `SESSION_COOKIE_*` ones)
  * @returns the header value
  * @example
  * ```ts
- * import { cookieSettings, sessionCookie } from "@django-interop/session";
- * sessionCookie("abc", 1209600, 0, cookieSettings());
+ * import { djangoSettings } from "@django-interop/session";
+ * import { sessionCookie } from "@django-interop/session/http";
+ * sessionCookie("abc", 1209600, 0, djangoSettings({ SECRET_KEY: "k" }));
  * // "sessionid=abc; expires=Thu, 15 Jan 1970 00:00:00 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax"
  * ```
  */
@@ -79,41 +80,42 @@ export function sessionCookie(
   key: string,
   maxAge: number | null,
   nowSeconds: number,
-  settings: CookieSettings,
+  settings: DjangoSettings,
 ): string {
-  return serializeCookie(settings.cookieName, key, {
+  return serializeCookie(settings.SESSION_COOKIE_NAME, key, {
     ...(maxAge === null ? {} : { maxAge, expires: httpDate(nowSeconds + maxAge) }),
-    domain: settings.cookieDomain ?? undefined,
-    path: settings.cookiePath,
-    secure: settings.cookieSecure,
-    httpOnly: settings.cookieHttpOnly,
-    sameSite: settings.cookieSameSite || undefined,
+    domain: settings.SESSION_COOKIE_DOMAIN ?? undefined,
+    path: settings.SESSION_COOKIE_PATH,
+    secure: settings.SESSION_COOKIE_SECURE,
+    httpOnly: settings.SESSION_COOKIE_HTTPONLY,
+    sameSite: settings.SESSION_COOKIE_SAMESITE || undefined,
   });
 }
 
 /**
  * The `Set-Cookie` value of Django's `delete_cookie`: empty, expired, and `Secure` only when the
  * browser would otherwise ignore it (a `__Secure-`/`__Host-` name or `SameSite=None`), whatever
- * `cookieSecure` says — Django ignores that setting here too.
+ * `SESSION_COOKIE_SECURE` says — Django ignores that setting here too.
  *
- * @param settings the cookie settings
+ * @param settings Django's settings (the `SESSION_COOKIE_*` ones)
  * @returns the header value
  * @example
  * ```ts
- * import { cookieSettings, deletionCookie } from "@django-interop/session";
- * deletionCookie(cookieSettings());
+ * import { djangoSettings } from "@django-interop/session";
+ * import { deletionCookie } from "@django-interop/session/http";
+ * deletionCookie(djangoSettings({ SECRET_KEY: "k" }));
  * // 'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax'
  * ```
  */
-export function deletionCookie(settings: CookieSettings): string {
-  const { cookieName, cookieSameSite } = settings;
-  return serializeCookie(cookieName, "", {
+export function deletionCookie(settings: DjangoSettings): string {
+  const { SESSION_COOKIE_NAME: name, SESSION_COOKIE_SAMESITE: sameSite } = settings;
+  return serializeCookie(name, "", {
     maxAge: 0,
     expires: httpDate(0),
-    domain: settings.cookieDomain ?? undefined,
-    path: settings.cookiePath,
-    secure: /^__(Secure|Host)-/.test(cookieName) || cookieSameSite === "None",
-    sameSite: cookieSameSite || undefined,
+    domain: settings.SESSION_COOKIE_DOMAIN ?? undefined,
+    path: settings.SESSION_COOKIE_PATH,
+    secure: /^__(Secure|Host)-/.test(name) || String(sameSite).toLowerCase() === "none",
+    sameSite: sameSite || undefined,
   });
 }
 
@@ -128,7 +130,7 @@ const LIST_SEPARATOR = /\s*,\s*/;
  * @returns the new `Vary`
  * @example
  * ```ts
- * import { varyOnCookie } from "@django-interop/session";
+ * import { varyOnCookie } from "@django-interop/session/http";
  * varyOnCookie("Accept-Encoding"); // "Accept-Encoding, Cookie"
  * ```
  */

@@ -11,28 +11,28 @@ import { SessionInterrupted } from "../errors.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { decideCommit, deletionCookie, sessionCookie, varyOnCookie } from "./commit.ts";
-import { parseCookie } from "./cookie.ts";
-import type { CookieSettings } from "./options.ts";
+import { parseCookie } from "../primitives/cookie.ts";
+import type { DjangoSettings } from "../settings/settings.ts";
 
 /**
  * The session cookie's value in a request, or `null` when the request has none.
  *
  * @param request the incoming request
- * @param settings the cookie settings (for `cookieName`)
+ * @param settings Django's settings (for `SESSION_COOKIE_NAME`)
  * @returns the cookie value (Django keeps the last of duplicates)
  * @example
  * ```ts
- * import { cookieSettings, sessionKeyOf } from "@django-interop/session";
+ * import { djangoSettings } from "@django-interop/session";
+ * import { sessionKeyOf } from "@django-interop/session/http";
  * const request = new Request("http://x/", { headers: { cookie: "sessionid=abc" } });
- * sessionKeyOf(request, cookieSettings()); // "abc"
+ * sessionKeyOf(request, djangoSettings({ SECRET_KEY: "k" })); // "abc"
  * ```
  */
 export function sessionKeyOf(
   request: Request,
-  settings: CookieSettings,
+  settings: Pick<DjangoSettings, "SESSION_COOKIE_NAME">,
 ): string | null {
-  return parseCookie(request.headers.get("cookie")).get(settings.cookieName) ??
-    null;
+  return parseCookie(request.headers.get("cookie")).get(settings.SESSION_COOKIE_NAME) ?? null;
 }
 
 /** The headers the commit step asks for: a `Set-Cookie` value and whether to vary on `Cookie`. */
@@ -51,25 +51,23 @@ export interface SessionHeaders {
  * @param session the request's session, after the handler ran
  * @param cookieSent whether the request carried the session cookie
  * @param status the response status
- * @param settings the cookie settings
  * @returns the `Set-Cookie` value (or `null`) and whether to vary on `Cookie`
  * @throws {SessionInterrupted} when the session was deleted meanwhile (answer 400, as Django does)
  * @throws {StoreUnavailable} when the save fails because the store is down
  * @example
  * ```ts ignore
- * const { setCookie, vary } = await commitHeaders(session, key !== null, 200, cookieSettings());
+ * const { setCookie, vary } = await commitHeaders(session, key !== null, 200);
  * ```
  */
 export async function commitHeaders<T extends SessionData>(
   session: Session<T>,
   cookieSent: boolean,
   status: number,
-  settings: CookieSettings,
 ): Promise<SessionHeaders> {
-  const { accessed, modified, isEmpty } = session;
+  const { accessed, modified, isEmpty, settings } = session;
   const { action, vary } = decideCommit(
     { accessed, modified, isEmpty, cookieSent, status },
-    settings.saveEveryRequest,
+    settings.SESSION_SAVE_EVERY_REQUEST,
   );
   if (action === "delete") return { setCookie: deletionCookie(settings), vary };
   if (action === "none") return { setCookie: null, vary };
@@ -83,7 +81,7 @@ export async function commitHeaders<T extends SessionData>(
 
 /**
  * Finishes a request as Django's `SessionMiddleware.process_response` does: saves the session when
- * it changed (or `saveEveryRequest`) and the status is below 500, sets or deletes the cookie, adds
+ * it changed (or `SESSION_SAVE_EVERY_REQUEST`) and the status is below 500, sets or deletes the cookie, adds
  * `Vary: Cookie`. A session deleted meanwhile ({@linkcode SessionInterrupted}) gives a 400, like
  * Django. A response outside 200–599 (a `101` WebSocket upgrade) is returned unchanged: it cannot be
  * rebuilt.
@@ -91,29 +89,22 @@ export async function commitHeaders<T extends SessionData>(
  * @param session the request's session, after the handler ran
  * @param response the handler's response
  * @param cookieSent whether the request carried the session cookie
- * @param settings the cookie settings
  * @returns `response` itself when nothing changes, else a new `Response` with the same body
  * @throws {StoreUnavailable} when the save fails because the store is down
  * @example
  * ```ts ignore
- * const response = await commitSession(session, await handler(request), true, cookieSettings());
+ * const response = await commitSession(session, await handler(request), true);
  * ```
  */
 export async function commitSession<T extends SessionData>(
   session: Session<T>,
   response: Response,
   cookieSent: boolean,
-  settings: CookieSettings,
 ): Promise<Response> {
   if (response.status < 200) return response;
   let headers: SessionHeaders;
   try {
-    headers = await commitHeaders(
-      session,
-      cookieSent,
-      response.status,
-      settings,
-    );
+    headers = await commitHeaders(session, cookieSent, response.status);
   } catch (error) {
     if (error instanceof SessionInterrupted) {
       return new Response("Bad Request", { status: 400 });
@@ -121,7 +112,7 @@ export async function commitSession<T extends SessionData>(
     throw error;
   }
   if (headers.setCookie === null && !headers.vary) return response;
-  return rebuilt(response, headers, settings.cookieName);
+  return rebuilt(response, headers, session.settings.SESSION_COOKIE_NAME);
 }
 
 /** A copy of `response` with the session cookie (replacing the handler's own, as Django's dict does). */

@@ -9,7 +9,6 @@ import { ImproperlyConfigured } from "../errors.ts";
 import type { SessionBackend } from "../session/backend.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
-import { cookieSettings, type SessionCookieOptions } from "./options.ts";
 import { commitSession, sessionKeyOf } from "./respond.ts";
 
 /** What a wrapped handler receives besides the request. */
@@ -47,10 +46,9 @@ export function lazyUser<U>(
       : Promise.reject(new ImproperlyConfigured("user() needs the `user` option, e.g. getUser"));
 }
 
-/** Options of {@linkcode withSession}: the backend plus Django's cookie settings. */
-export interface WithSessionOptions<T extends SessionData = SessionData, U = unknown>
-  extends SessionCookieOptions {
-  /** Where sessions live, with the session settings (`cookieAge`, `expireAtBrowserClose`). */
+/** Options of {@linkcode withSession}: the backend (which holds Django's settings) and the user. */
+export interface WithSessionOptions<T extends SessionData = SessionData, U = unknown> {
+  /** Where sessions live; its settings name the cookie and say how it is written. */
   backend: SessionBackend<T>;
   /**
    * Finds the request's user for `user()`, e.g. `(session) => getUser(session, auth)`.
@@ -76,9 +74,8 @@ export type SessionHandler<T extends SessionData, Rest extends unknown[], U = un
  * Extra arguments pass through: Deno's `info`, Bun's `server`.
  *
  * @param handler the handler, called as `handler(request, { session, user }, ...rest)`
- * @param options the backend, the cookie settings and the user loader
+ * @param options the backend and the user loader
  * @returns a handler for `Deno.serve`, `Bun.serve` or any `(Request) => Promise<Response>` server
- * @throws {ImproperlyConfigured} at wrap time, for a cookie setting Django would refuse
  * @example
  * ```ts ignore
  * import { SessionBackend, withSession } from "@django-interop/session";
@@ -98,13 +95,12 @@ export function withSession<
   handler: SessionHandler<T, Rest, U>,
   options: WithSessionOptions<T, U>,
 ): (request: Request, ...rest: Rest) => Promise<Response> {
-  const settings = cookieSettings(options);
   const { backend } = options;
   return async function sessionMiddleware(request, ...rest) {
-    const key = sessionKeyOf(request, settings);
+    const key = sessionKeyOf(request, backend.settings);
     const session = backend.getSession(key);
     const user = lazyUser(session as Session<SessionData>, options.user);
     const response = await handler(request, { session, user }, ...rest);
-    return commitSession(session, response, key !== null, settings);
+    return commitSession(session, response, key !== null);
   };
 }

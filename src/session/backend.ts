@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { SessionSettings } from "./expiry.ts";
+import { type DjangoSettings, resolveSettings, type Settings } from "../settings/settings.ts";
 import { Session } from "./session.ts";
 import type { SessionData, SessionStore } from "./store.ts";
 
@@ -25,17 +25,18 @@ export class SessionBackend<T extends SessionData = SessionData> {
   /** The store every session of this backend reads and writes. */
   readonly store: SessionStore;
   /** The settings every session of this backend follows. */
-  readonly settings: Readonly<SessionSettings>;
+  readonly settings: DjangoSettings;
 
   /**
    * Creates a backend.
    *
    * @param store where sessions live
-   * @param settings cookie age and expiry settings (Django's defaults when omitted)
+   * @param settings Django's settings (`djangoSettings(…)`, or its input)
+   * @throws {ImproperlyConfigured} for a setting Django would refuse
    */
-  constructor(store: SessionStore, settings: SessionSettings = {}) {
+  constructor(store: SessionStore, settings: Settings) {
     this.store = store;
-    this.settings = Object.freeze({ ...settings });
+    this.settings = resolveSettings(settings);
   }
 
   /**

@@ -9,36 +9,19 @@
  */
 
 import { BadPayload } from "../errors.ts";
-// Type only: signing never loads session code at runtime.
+import { type DjangoSettings, resolveSettings, type Settings } from "../settings/settings.ts";
 import type { SessionData } from "./store.ts";
 import { legacyDecode, legacyEncode } from "./legacy_codec.ts";
 import { TimestampSigner } from "../signing/timestamp_signer.ts";
 
-/** Django's settings that decide how session data is signed, in camelCase. */
+/** Our options of the session codec; Django's settings come in the settings object. */
 export interface SessionCodecOptions {
-  /** Django's `SECRET_KEY`. */
-  secretKey: string;
-  /** Django's `SECRET_KEY_FALLBACKS` (4.1+): older keys still accepted by decode. @default {[]} */
-  secretKeyFallbacks?: string[];
-  /**
-   * The `__qualname__` of the Django SessionStore class; the salt is `"django.contrib.sessions." +`
-   * this name. @default {"SessionStore"} (db, cached_db, cache, file and signed_cookies backends)
-   */
-  storeClassName?: string;
-  /**
-   * `"sha1"` writes the pre-3.1 format, as Django 3.1/3.2 do under
-   * `DEFAULT_HASHING_ALGORITHM = "sha1"` (and as Django ≤ 3.0 read). Decode accepts both anyway.
-   * @default {"sha256"}
-   */
-  defaultHashingAlgorithm?: "sha256" | "sha1";
   /**
    * Try zlib on encode, keeping it when it saves more than one byte (Django's rule). `false` skips
    * the attempt: the compressor's 5–10 µs per session (`bench/codec.bench.ts`), and the next decode has
    * nothing to inflate; Django reads both. @default {true}
    */
   compress?: boolean;
-  /** The most bytes a compressed session may inflate to. @default {1048576} (1 MiB) */
-  maxDecompressedBytes?: number;
   /**
    * Told why stored data was rejected (Django logs "Session data corrupted").
    * @default {undefined}
@@ -46,37 +29,54 @@ export interface SessionCodecOptions {
   onCorrupt?: (error: Error) => void;
 }
 
-function signerFor(options: SessionCodecOptions, legacyAlgorithm?: "sha1"): TimestampSigner {
-  return new TimestampSigner({
-    key: options.secretKey,
-    fallbackKeys: options.secretKeyFallbacks,
-    salt: `django.contrib.sessions.${options.storeClassName ?? "SessionStore"}`,
-    algorithm: "sha256",
-    legacyAlgorithm,
-  });
+/** One signer per settings object: its keys and salt never change. */
+const signers = new WeakMap<DjangoSettings, TimestampSigner>();
+
+function signerFor(settings: DjangoSettings): TimestampSigner {
+  let signer = signers.get(settings);
+  if (!signer) {
+    signer = new TimestampSigner({
+      key: settings.SECRET_KEY,
+      fallbackKeys: [...settings.SECRET_KEY_FALLBACKS],
+      salt: `django.contrib.sessions.${settings.sessionStoreClass}`,
+      algorithm: "sha256",
+      // Django 3.1/3.2's `Signer.legacy_algorithm`: sha1 signatures still verify.
+      legacyAlgorithm: "sha1",
+    });
+    signers.set(settings, signer);
+  }
+  return signer;
 }
 
 /**
  * Encodes session data as Django's `SessionStore().encode(data)` does.
  *
  * @param data the session dictionary
- * @param options the secret key and, optionally, the store class name and hashing algorithm
+ * @param settings Django's settings: `SECRET_KEY`, `DEFAULT_HASHING_ALGORITHM`, `sessionStoreClass`
+ * @param options whether to try compression
  * @returns the text for `django_session.session_data`
  * @throws {TypeError} when `data` holds something Python's JSON cannot give back (undefined,
  * functions, BigInt, NaN, Date, Map, class instances...)
+ * @throws {ImproperlyConfigured} for settings Django would refuse
  * @example
  * ```ts
  * import { decodeSession, encodeSession } from "@django-interop/session";
- * const options = { secretKey: "django-insecure-key" };
- * const text = await encodeSession({ _auth_user_id: "1" }, options);
- * console.log(await decodeSession(text, options)); // { _auth_user_id: "1" }
+ * import { djangoSettings } from "@django-interop/session";
+ * const settings = djangoSettings({ SECRET_KEY: "django-insecure-key" });
+ * const text = await encodeSession({ _auth_user_id: "1" }, settings);
+ * console.log(await decodeSession(text, settings)); // { _auth_user_id: "1" }
  * ```
  */
-export function encodeSession(data: SessionData, options: SessionCodecOptions): Promise<string> {
-  if (options.defaultHashingAlgorithm === "sha1") {
-    return legacyEncode(data, options.secretKey, options.storeClassName ?? "SessionStore");
+export function encodeSession(
+  data: SessionData,
+  settings: Settings,
+  options: SessionCodecOptions = {},
+): Promise<string> {
+  const s = resolveSettings(settings);
+  if (s.DEFAULT_HASHING_ALGORITHM === "sha1") {
+    return legacyEncode(data, s.SECRET_KEY, s.sessionStoreClass);
   }
-  return signerFor(options).signObject(data, { compress: options.compress ?? true });
+  return signerFor(s).signObject(data, { compress: options.compress ?? true });
 }
 
 /**
@@ -84,13 +84,15 @@ export function encodeSession(data: SessionData, options: SessionCodecOptions): 
  * `encodeSession`. Never throws: anything bad reads as an empty session and goes to `onCorrupt`.
  *
  * @param value the stored `session_data`
- * @param options the secret key and, optionally, fallbacks, store class name, cap and hook
+ * @param settings Django's settings: `SECRET_KEY`, `SECRET_KEY_FALLBACKS`, `sessionStoreClass`,
+ *   `maxDecompressedBytes`
+ * @param options the hook told why data was rejected
  * @returns the session dictionary, or `{}`
+ * @throws {ImproperlyConfigured} for settings Django would refuse
  * @example
  * ```ts
  * import { decodeSession } from "@django-interop/session";
- * const data = await decodeSession("tampered", {
- *   secretKey: "django-insecure-key",
+ * const data = await decodeSession("tampered", { SECRET_KEY: "django-insecure-key" }, {
  *   onCorrupt: (error) => console.warn("Session data corrupted:", error.message),
  * });
  * console.log(data); // {}
@@ -98,20 +100,16 @@ export function encodeSession(data: SessionData, options: SessionCodecOptions): 
  */
 export async function decodeSession(
   value: string,
-  options: SessionCodecOptions,
+  settings: Settings,
+  options: SessionCodecOptions = {},
 ): Promise<SessionData> {
+  const s = resolveSettings(settings);
   try {
     // Django's signed formats always contain ":"; base64 never does, so the format is unambiguous.
     // sha1 signatures too, as Django 3.1/3.2 accept them (their `Signer.legacy_algorithm`).
     const data = value.includes(":")
-      ? await signerFor(options, "sha1").unsignObject(value, {
-        maxDecompressedBytes: options.maxDecompressedBytes,
-      })
-      : await legacyDecode(
-        value,
-        [options.secretKey, ...options.secretKeyFallbacks ?? []],
-        options.storeClassName ?? "SessionStore",
-      );
+      ? await signerFor(s).unsignObject(value, { maxDecompressedBytes: s.maxDecompressedBytes })
+      : await legacyDecode(value, [s.SECRET_KEY, ...s.SECRET_KEY_FALLBACKS], s.sessionStoreClass);
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
       throw new BadPayload("Session data is not a JSON object");
     }

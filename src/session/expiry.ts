@@ -9,41 +9,6 @@
  * @module
  */
 
-/**
- * Session settings: camelCase twins of Django's `SESSION_*` settings.
- *
- * @example
- * ```ts
- * import type { SessionSettings } from "@django-interop/session";
- * const settings: SessionSettings = { cookieAge: 3600, expireAtBrowserClose: false };
- * ```
- */
-export interface SessionSettings {
-  /**
-   * Seconds a session lives after its last save (`SESSION_COOKIE_AGE`).
-   *
-   * @default {1209600}
-   */
-  cookieAge?: number;
-  /**
-   * Whether sessions without their own expiry end with the browser (`SESSION_EXPIRE_AT_BROWSER_CLOSE`).
-   *
-   * @default {false}
-   */
-  expireAtBrowserClose?: boolean;
-  /**
-   * How `setExpiry(date)` stores a date: `"iso"` writes Django 4.1+'s ISO datetime string (an
-   * absolute expiry); `"seconds"` writes the whole seconds left, the only form Django 3.2 can read
-   * (it then slides like any number of seconds, from each save).
-   *
-   * @default {"iso"}
-   */
-  expiryDates?: "iso" | "seconds";
-}
-
-/** Django's `SESSION_COOKIE_AGE` default: two weeks. */
-export const DEFAULT_COOKIE_AGE = 1209600;
-
 /** Python's `datetime.fromisoformat` forms that Django writes (and a `Z` suffix). */
 const ISO_DATETIME =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -82,10 +47,10 @@ export function parseIsoDatetime(value: string): Date | null {
 
 /**
  * Django's `get_expiry_date()`: an ISO datetime is the expiry itself; a number of seconds (or
- * nothing, or 0) counts from `now`, falling back to `cookieAge`.
+ * nothing, or 0) counts from `now`, falling back to `SESSION_COOKIE_AGE`.
  *
  * @param expiry the stored `_session_expiry`
- * @param cookieAge the `SESSION_COOKIE_AGE` twin
+ * @param cookieAge `SESSION_COOKIE_AGE`
  * @param now the modification time
  * @returns when the session expires
  */
@@ -102,7 +67,7 @@ export function expiryDate(expiry: unknown, cookieAge: number, now: Date): Date 
  * Django's `get_expiry_age()`: whole seconds until expiry, floored as `timedelta` arithmetic does.
  *
  * @param expiry the stored `_session_expiry`
- * @param cookieAge the `SESSION_COOKIE_AGE` twin
+ * @param cookieAge `SESSION_COOKIE_AGE`
  * @param now the modification time
  * @returns seconds until the session expires
  */
@@ -113,7 +78,7 @@ export function expiryAge(expiry: unknown, cookieAge: number, now: Date): number
 }
 
 /**
- * The `_session_expiry` value `setExpiry(date)` stores under the chosen `expiryDates` form.
+ * The `_session_expiry` value `setExpiry(date)` stores in the form the site's Django reads.
  *
  * @param date the absolute expiry
  * @param form `"iso"` (Django 4.1+) or `"seconds"` (readable by Django 3.2)

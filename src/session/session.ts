@@ -7,13 +7,8 @@
  */
 
 import { SessionNotLoaded } from "../errors.ts";
-import {
-  DEFAULT_COOKIE_AGE,
-  expiryAge,
-  expiryDate,
-  type SessionSettings,
-  storedExpiry,
-} from "./expiry.ts";
+import { type DjangoSettings, djangoAtLeast } from "../settings/settings.ts";
+import { expiryAge, expiryDate, storedExpiry } from "./expiry.ts";
 import type { SessionData, SessionStore } from "./store.ts";
 
 /** Django's `TEST_COOKIE_NAME` / `TEST_COOKIE_VALUE`. */
@@ -52,7 +47,8 @@ export class Session<T extends SessionData = SessionData> {
   modified = false;
 
   #store: SessionStore;
-  #settings: Required<SessionSettings>;
+  /** The settings this session follows (`SESSION_COOKIE_AGE`, `SECRET_KEY`, …). */
+  readonly settings: DjangoSettings;
   #key: string | null;
   #data: T | null = null;
   #loading: Promise<this> | null = null;
@@ -62,16 +58,12 @@ export class Session<T extends SessionData = SessionData> {
    *
    * @param store where the session lives
    * @param key the key from the cookie; fewer than 8 characters means none (Django's rule)
-   * @param settings cookie age and expiry settings
+   * @param settings Django's settings, from `djangoSettings`
    */
-  constructor(store: SessionStore, key: string | null = null, settings: SessionSettings = {}) {
+  constructor(store: SessionStore, key: string | null, settings: DjangoSettings) {
     this.#store = store;
     this.#key = typeof key === "string" && key.length >= 8 ? key : null;
-    this.#settings = {
-      cookieAge: settings.cookieAge ?? DEFAULT_COOKIE_AGE,
-      expireAtBrowserClose: settings.expireAtBrowserClose ?? false,
-      expiryDates: settings.expiryDates ?? "iso",
-    };
+    this.settings = settings;
   }
 
   /** The session key: null for a new session, and after loading a missing, expired or bad key. */
@@ -111,7 +103,7 @@ export class Session<T extends SessionData = SessionData> {
 
   /** When `data` expires if saved now (Django recomputes `expire_date` on every save). */
   #expireDate(data: Record<string, unknown>): Date {
-    return expiryDate(data[EXPIRY], this.#settings.cookieAge, new Date());
+    return expiryDate(data[EXPIRY], this.settings.SESSION_COOKIE_AGE, new Date());
   }
 
   #read(method: string): Record<string, unknown> {
@@ -283,7 +275,7 @@ export class Session<T extends SessionData = SessionData> {
     }
     const now = new Date();
     this.#read("setExpiry")[EXPIRY] = value instanceof Date
-      ? storedExpiry(value, this.#settings.expiryDates, now)
+      ? storedExpiry(value, djangoAtLeast(this.settings, "4.1") ? "iso" : "seconds", now)
       : Math.floor(value);
     this.modified = true;
   }
@@ -295,7 +287,7 @@ export class Session<T extends SessionData = SessionData> {
    * @throws {SessionNotLoaded} before `load()`
    */
   getExpiryAge(): number {
-    return expiryAge(this.#read("getExpiryAge")[EXPIRY], this.#settings.cookieAge, new Date());
+    return expiryAge(this.#read("getExpiryAge")[EXPIRY], this.settings.SESSION_COOKIE_AGE, new Date());
   }
 
   /**
@@ -311,13 +303,13 @@ export class Session<T extends SessionData = SessionData> {
   /**
    * Whether the cookie should end with the browser (Django's `get_expire_at_browser_close`).
    *
-   * @returns true for an expiry of 0, or no expiry and `expireAtBrowserClose`
+   * @returns true for an expiry of 0, or no expiry and `SESSION_EXPIRE_AT_BROWSER_CLOSE`
    * @throws {SessionNotLoaded} before `load()`
    */
   getExpireAtBrowserClose(): boolean {
     const expiry = this.#read("getExpireAtBrowserClose")[EXPIRY];
     return expiry === undefined || expiry === null
-      ? this.#settings.expireAtBrowserClose
+      ? this.settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
       : expiry === 0;
   }
 

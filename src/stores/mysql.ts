@@ -7,14 +7,17 @@
  * @module
  */
 
-import type { SessionSettings } from "../session/expiry.ts";
+import { resolveSettings, type Settings } from "../settings/settings.ts";
 import { SessionBackend } from "../session/backend.ts";
 import type { SessionData } from "../session/store.ts";
 import { type MysqlClient, MysqlDialect, type MysqlTableOptions } from "./mysql_dialect.ts";
 import { SqlStore, type SqlStoreOptions } from "./sql.ts";
 
+export type { MysqlClient, MysqlTableOptions } from "./mysql_dialect.ts";
+export { createMysqlSessionTable } from "./mysql_schema.ts";
+
 /** Options of {@linkcode MysqlBackend}: secret key and codec, session settings, and the table. */
-export interface MysqlBackendOptions extends SqlStoreOptions, SessionSettings, MysqlTableOptions {}
+export interface MysqlBackendOptions extends SqlStoreOptions, MysqlTableOptions {}
 
 /**
  * Sessions in MySQL's or MariaDB's `django_session`, shared with Django's `db` backend (or
@@ -37,15 +40,14 @@ export class MysqlBackend<T extends SessionData = SessionData> extends SessionBa
    * Creates the backend.
    *
    * @param client a `mysql2/promise` `Pool`, `PoolConnection` or `Connection`
-   * @param options `secretKey` (required), codec options, session settings, `table`
-   * @throws {ImproperlyConfigured} when `table` is not a plain identifier
+   * @param settings Django's settings (`djangoSettings(…)`, or its input)
+   * @param options `table`, codec and key options
+   * @throws {ImproperlyConfigured} when `table` is not a plain identifier, or for a setting Django
+   *   would refuse
    */
-  constructor(client: MysqlClient, options: MysqlBackendOptions) {
-    const { table, cookieAge, expireAtBrowserClose, expiryDates, ...store } = options;
-    super(new SqlStore(new MysqlDialect(client, { table }), store), {
-      cookieAge,
-      expireAtBrowserClose,
-      expiryDates,
-    });
+  constructor(client: MysqlClient, settings: Settings, options: MysqlBackendOptions = {}) {
+    const { table, ...store } = options;
+    const checked = resolveSettings(settings);
+    super(new SqlStore(new MysqlDialect(client, { table }), checked, store), checked);
   }
 }

@@ -6,14 +6,16 @@
  * @module
  */
 
-import type { SessionSettings } from "../session/expiry.ts";
+import { resolveSettings, type Settings } from "../settings/settings.ts";
 import { SessionBackend } from "../session/backend.ts";
 import type { SessionData } from "../session/store.ts";
 import { type PostgresClient, type RowsQuery, rowsQuery } from "./postgres_client.ts";
 import { expireDateIndexName, type SqlDialect, SqlStore, type SqlStoreOptions } from "./sql.ts";
 
+export type { PostgresClient, QuerySqlClient, UnsafeSqlClient } from "./postgres_client.ts";
+
 /** Options of {@linkcode PostgresBackend}: secret key and codec, session settings, and the table. */
-export interface PostgresBackendOptions extends SqlStoreOptions, SessionSettings {
+export interface PostgresBackendOptions extends SqlStoreOptions {
   /**
    * The session table (Django's `Session._meta.db_table`); found through the client's `search_path`.
    *
@@ -85,16 +87,14 @@ export class PostgresBackend<T extends SessionData = SessionData> extends Sessio
    * Creates the backend.
    *
    * @param client postgres.js `Sql`, Bun's `SQL`, or a `PGlite` instance
-   * @param options `secretKey` (required), codec options, session settings, `table`
+   * @param settings Django's settings (`djangoSettings(…)`, or its input)
+   * @param options `table`, codec and key options
+   * @throws {ImproperlyConfigured} for a setting Django would refuse
    */
-  constructor(client: PostgresClient, options: PostgresBackendOptions) {
-    const { table = DJANGO_TABLE, cookieAge, expireAtBrowserClose, expiryDates, ...store } =
-      options;
-    super(new SqlStore(postgresDialect(rowsQuery(client), table), store), {
-      cookieAge,
-      expireAtBrowserClose,
-      expiryDates,
-    });
+  constructor(client: PostgresClient, settings: Settings, options: PostgresBackendOptions = {}) {
+    const { table = DJANGO_TABLE, ...store } = options;
+    const checked = resolveSettings(settings);
+    super(new SqlStore(postgresDialect(rowsQuery(client), table), checked, store), checked);
   }
 }
 

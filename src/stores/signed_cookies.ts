@@ -25,7 +25,8 @@ import { CookieTooLarge } from "../errors.ts";
 import { base62Decode } from "../primitives/base64.ts";
 import { dumps, loads, type LoadsOptions } from "../signing/dumps.ts";
 import { SessionBackend } from "../session/backend.ts";
-import { DEFAULT_COOKIE_AGE, expiryDate, type SessionSettings } from "../session/expiry.ts";
+import { expiryDate } from "../session/expiry.ts";
+import { resolveSettings, type Settings } from "../settings/settings.ts";
 import type { SessionData, SessionStore } from "../session/store.ts";
 
 /** The salt Django's `signed_cookies.SessionStore` signs with (its module path, not the class). */
@@ -38,35 +39,13 @@ const EXPIRY = "_session_expiry";
  */
 const BROWSER_COOKIE_LIMIT = 4096;
 
-/** Options of {@linkcode SignedCookieStore}. */
+/** Options of {@linkcode SignedCookieStore}: ours; Django's settings come in the settings object. */
 export interface SignedCookieStoreOptions {
-  /** Django's `SECRET_KEY`. */
-  secretKey: string;
-  /**
-   * Django's `SECRET_KEY_FALLBACKS` (4.1+): older keys still accepted when loading.
-   * @default {[]}
-   */
-  secretKeyFallbacks?: string[];
-  /**
-   * Django's `SESSION_COOKIE_AGE`: a cookie signed longer ago than this many seconds reads as empty.
-   * @default {1209600}
-   */
-  cookieAge?: number;
-  /**
-   * Django's `SESSION_COOKIE_NAME`, counted in the size limit.
-   * @default {"sessionid"}
-   */
-  cookieName?: string;
   /**
    * The most bytes `name=value` may take; saving more throws {@linkcode CookieTooLarge}.
    * @default {4096}
    */
   maxCookieSize?: number;
-  /**
-   * The most bytes a compressed cookie may inflate to (checked after its signature).
-   * @default {1048576} (1 MiB)
-   */
-  maxDecompressedBytes?: number;
   /**
    * Told why a cookie was rejected (Django's `signed_cookies` swallows the reason).
    * @default {undefined}
@@ -86,7 +65,7 @@ export interface SignedCookieStoreOptions {
  * @example
  * ```ts
  * import { SignedCookieStore } from "@django-interop/session";
- * const store = new SignedCookieStore({ secretKey: "django-insecure-key" });
+ * const store = new SignedCookieStore({ SECRET_KEY: "django-insecure-key" });
  * const cookie = await store.create({ cart: [1, 2] }, new Date());
  * console.log(await store.load(cookie)); // { cart: [ 1, 2 ] }
  * ```
@@ -100,27 +79,23 @@ export class SignedCookieStore implements SessionStore {
   /**
    * Creates the store.
    *
-   * @param options the secret key, cookie age, name and size limit
+   * @param settings Django's settings: `SECRET_KEY`, `SECRET_KEY_FALLBACKS`, `SESSION_COOKIE_AGE`
+   *   (the signature's age limit), `SESSION_COOKIE_NAME` (counted in the size limit)
+   * @param options the size limit and the corruption hook
+   * @throws {ImproperlyConfigured} for a setting Django would refuse
    */
-  constructor(options: SignedCookieStoreOptions) {
-    const {
-      secretKey,
-      secretKeyFallbacks = [],
-      cookieAge = DEFAULT_COOKIE_AGE,
-      cookieName = "sessionid",
-      maxCookieSize = BROWSER_COOKIE_LIMIT,
-      maxDecompressedBytes,
-      onCorrupt,
-    } = options;
+  constructor(settings: Settings, options: SignedCookieStoreOptions = {}) {
+    const s = resolveSettings(settings);
+    const { maxCookieSize = BROWSER_COOKIE_LIMIT, onCorrupt } = options;
     this.#loadOptions = {
-      key: secretKey,
-      fallbackKeys: secretKeyFallbacks,
+      key: s.SECRET_KEY,
+      fallbackKeys: [...s.SECRET_KEY_FALLBACKS],
       salt: SALT,
-      maxAge: cookieAge,
-      maxDecompressedBytes,
+      maxAge: s.SESSION_COOKIE_AGE,
+      maxDecompressedBytes: s.maxDecompressedBytes,
     };
-    this.#maxAge = cookieAge;
-    this.#room = maxCookieSize - cookieName.length - 1;
+    this.#maxAge = s.SESSION_COOKIE_AGE;
+    this.#room = maxCookieSize - s.SESSION_COOKIE_NAME.length - 1;
     this.#onCorrupt = onCorrupt;
   }
 
@@ -149,7 +124,7 @@ export class SignedCookieStore implements SessionStore {
    * Signs `data` into a new cookie value.
    *
    * @param data the session data
-   * @param _expireDate unused: the signature's age is checked against `cookieAge`, as in Django
+   * @param _expireDate unused: the signature's age is checked against `SESSION_COOKIE_AGE`, as in Django
    * @returns the cookie value
    * @throws {CookieTooLarge} when the cookie would pass `maxCookieSize`
    */
@@ -193,20 +168,20 @@ function isPlainObject(value: unknown): value is SessionData {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Options of {@linkcode SignedCookieBackend}: the store's options and the session settings. */
-export interface SignedCookieBackendOptions
-  extends Omit<SignedCookieStoreOptions, "cookieAge">, SessionSettings {}
-
 /**
  * Django's `SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"`: sessions that live
- * in the cookie, sharing one `cookieAge` between the signature's age limit and the cookie's expiry.
+ * in the cookie, sharing one `SESSION_COOKIE_AGE` between the signature's age limit and the
+ * cookie's expiry.
  *
  * @typeParam T the shape of the session data
  *
  * @example
  * ```ts
  * import { SignedCookieBackend } from "@django-interop/session";
- * const sessions = new SignedCookieBackend({ secretKey: "django-insecure-key", cookieAge: 3600 });
+ * const sessions = new SignedCookieBackend({
+ *   SECRET_KEY: "django-insecure-key",
+ *   SESSION_COOKIE_AGE: 3600,
+ * });
  * const session = await sessions.getSession(null).load();
  * session.set("cart", [1, 2]);
  * await session.save();
@@ -217,14 +192,12 @@ export class SignedCookieBackend<T extends SessionData = SessionData> extends Se
   /**
    * Creates the backend.
    *
-   * @param options `secretKey` (required), fallbacks, cookie name and size limit, session settings
+   * @param settings Django's settings (`djangoSettings(…)`, or its input)
+   * @param options the size limit and the corruption hook
+   * @throws {ImproperlyConfigured} for a setting Django would refuse
    */
-  constructor(options: SignedCookieBackendOptions) {
-    const { cookieAge, expireAtBrowserClose, expiryDates, ...store } = options;
-    super(new SignedCookieStore({ ...store, cookieAge }), {
-      cookieAge,
-      expireAtBrowserClose,
-      expiryDates,
-    });
+  constructor(settings: Settings, options: SignedCookieStoreOptions = {}) {
+    const checked = resolveSettings(settings);
+    super(new SignedCookieStore(checked, options), checked);
   }
 }

@@ -11,6 +11,7 @@ import { isValidSessionKey, newSessionKey } from "../session/keys.ts";
 import type { SessionData, SessionStore } from "../session/store.ts";
 import { VerifiedCache } from "./verified_cache.ts";
 import { decodeSession, encodeSession, type SessionCodecOptions } from "../session/codec.ts";
+import { type DjangoSettings, resolveSettings, type Settings } from "../settings/settings.ts";
 
 /**
  * The queries a database driver supplies on `django_session(session_key, session_data, expire_date)`.
@@ -41,8 +42,8 @@ export interface SqlDialect {
 }
 
 /**
- * Options of {@linkcode SqlStore}: the codec's options (`secretKey`, `secretKeyFallbacks`, …) and
- * the key source.
+ * Options of {@linkcode SqlStore}: the codec's options (compression, the corruption hook) and the
+ * key source.
  */
 export interface SqlStoreOptions extends SessionCodecOptions {
   /**
@@ -74,12 +75,13 @@ export interface SqlStoreOptions extends SessionCodecOptions {
  *
  * @example
  * ```ts ignore
- * const store = new SqlStore(dialect, { secretKey: "django-insecure-..." });
+ * const store = new SqlStore(dialect, djangoSettings({ SECRET_KEY: "django-insecure-..." }));
  * const key = await store.create({ cart: [1, 2] }, new Date(Date.now() + 3600_000));
  * ```
  */
 export class SqlStore implements SessionStore {
   #dialect: SqlDialect;
+  #settings: DjangoSettings;
   #codec: SessionCodecOptions;
   #maxCreateAttempts: number;
   #newKey: () => string;
@@ -89,9 +91,10 @@ export class SqlStore implements SessionStore {
    * Creates the store.
    *
    * @param dialect the driver's queries
-   * @param options the secret key and codec options
+   * @param settings Django's settings (the codec's keys and salt)
+   * @param options codec options, key source and caches
    */
-  constructor(dialect: SqlDialect, options: SqlStoreOptions) {
+  constructor(dialect: SqlDialect, settings: Settings, options: SqlStoreOptions = {}) {
     const {
       maxCreateAttempts = 8,
       newKey = newSessionKey,
@@ -99,6 +102,7 @@ export class SqlStore implements SessionStore {
       ...codec
     } = options;
     this.#dialect = dialect;
+    this.#settings = resolveSettings(settings);
     this.#codec = codec;
     this.#maxCreateAttempts = maxCreateAttempts;
     this.#newKey = newKey;
@@ -120,7 +124,7 @@ export class SqlStore implements SessionStore {
     const known = this.#verified.get(stored);
     if (known) return known;
     let corrupt = false;
-    const data = await decodeSession(stored, {
+    const data = await decodeSession(stored, this.#settings, {
       ...this.#codec,
       onCorrupt: (error) => {
         corrupt = true;
@@ -142,7 +146,7 @@ export class SqlStore implements SessionStore {
    * @throws {StoreUnavailable} when the query fails or every attempt collided
    */
   async create(data: SessionData, expireDate: Date): Promise<string> {
-    const encoded = await encodeSession(data, this.#codec);
+    const encoded = await encodeSession(data, this.#settings, this.#codec);
     for (let attempt = 0; attempt < this.#maxCreateAttempts; attempt++) {
       const key = this.#newKey();
       if (await run("create", () => this.#dialect.insert(key, encoded, expireDate))) return key;
@@ -165,7 +169,7 @@ export class SqlStore implements SessionStore {
    */
   async update(key: string, data: SessionData, expireDate: Date): Promise<string> {
     if (!isValidSessionKey(key)) throw new SessionInterrupted(String(key));
-    const encoded = await encodeSession(data, this.#codec);
+    const encoded = await encodeSession(data, this.#settings, this.#codec);
     if (!await run("update", () => this.#dialect.update(key, encoded, expireDate))) {
       throw new SessionInterrupted(key);
     }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { SessionSettings } from "../session/expiry.ts";
+import { resolveSettings, type Settings } from "../settings/settings.ts";
 import { SessionBackend } from "../session/backend.ts";
 import type { SessionData } from "../session/store.ts";
 import { SqlStore, type SqlStoreOptions } from "./sql.ts";
@@ -15,12 +15,20 @@ import { SqliteDialect, type SqliteTableOptions } from "./sqlite_dialect.ts";
 import type { SqliteDatabase } from "./sqlite_driver.ts";
 import { configureSqlite, type SqliteConnectionOptions } from "./sqlite_schema.ts";
 
+export type { SqliteTableOptions } from "./sqlite_dialect.ts";
+export type { SqliteDatabase, SqliteStatement, SqliteValue } from "./sqlite_driver.ts";
+export {
+  configureSqlite,
+  createSqliteSessionTable,
+  type SqliteConnectionOptions,
+} from "./sqlite_schema.ts";
+
 /**
  * Options of {@linkcode SqliteBackend}: secret key and codec, session settings, the table, and how
  * the connection is set up for sharing the file.
  */
 export interface SqliteBackendOptions
-  extends SqlStoreOptions, SessionSettings, SqliteTableOptions, SqliteConnectionOptions {}
+  extends SqlStoreOptions, SqliteTableOptions, SqliteConnectionOptions {}
 
 /**
  * Sessions in a SQLite file's `django_session`, shared with Django's `db` backend on the same file.
@@ -48,24 +56,16 @@ export class SqliteBackend<T extends SessionData = SessionData> extends SessionB
    *
    * @param db the caller's `bun:sqlite` `Database`, `node:sqlite` `DatabaseSync` or `better-sqlite3`
    *   database
-   * @param options `secretKey` (required), codec options, session settings, `table`, `busyTimeout`,
-   *   `wal`, `synchronous`
+   * @param settings Django's settings (`djangoSettings(…)`, or its input)
+   * @param options `table`, `busyTimeout`, `wal`, `synchronous`, codec and key options
    * @throws {ImproperlyConfigured} when `table`, `busyTimeout` or `synchronous` is invalid
    * @throws {StoreUnavailable} when the connection refuses its PRAGMAs (operation `configure`)
    */
-  constructor(db: SqliteDatabase, options: SqliteBackendOptions) {
-    const {
-      table,
-      busyTimeout,
-      wal,
-      synchronous,
-      cookieAge,
-      expireAtBrowserClose,
-      expiryDates,
-      ...store
-    } = options;
+  constructor(db: SqliteDatabase, settings: Settings, options: SqliteBackendOptions = {}) {
+    const { table, busyTimeout, wal, synchronous, ...store } = options;
+    const checked = resolveSettings(settings);
     const dialect = new SqliteDialect(db, { table });
     configureSqlite(db, { busyTimeout, wal, synchronous });
-    super(new SqlStore(dialect, store), { cookieAge, expireAtBrowserClose, expiryDates });
+    super(new SqlStore(dialect, checked, store), checked);
   }
 }

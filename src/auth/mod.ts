@@ -1,0 +1,38 @@
+/**
+ * Django's `contrib.auth` on a shared session: who is logged in (`getUser`), logging in and out as
+ * Django does (`login`, `logout`), checking a password (`authenticate`), and Django's password
+ * hashers. Django's settings come from the session, as Django's functions take the request.
+ *
+ * @example
+ * ```ts
+ * import { makePassword, verifyPassword } from "@django-interop/session/auth";
+ * const encoded = await makePassword("s3cret", { iterations: 1000 });
+ * console.log(await verifyPassword("s3cret", encoded)); // true
+ * ```
+ *
+ * @module
+ */
+export {
+  makePassword,
+  type MakePasswordOptions,
+  type Pbkdf2Algorithm,
+  verifyPassword,
+} from "./hashers.ts";
+export {
+  AUTH_USER_COLUMNS,
+  type ColumnKind,
+  type DjangoUser,
+  type ResolvedUserModel,
+  type UserModel,
+} from "./user_model.ts";
+export { postgresUsers, sqliteUsers, type UserSource } from "./user_sources.ts";
+export {
+  BACKEND_SESSION_KEY,
+  HASH_SESSION_KEY,
+  MODEL_BACKEND,
+  SESSION_KEY,
+  sessionAuthHash,
+} from "./session_auth.ts";
+export { getUser } from "./get_user.ts";
+export { login, type LoginOptions, logout } from "./login.ts";
+export { authenticate, type AuthenticateOptions } from "./authenticate.ts";
