@@ -3,15 +3,19 @@
  * does. Its own subpath export (`./hono`), so the main entry never needs Hono.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Hono } from "hono";
  * import { djangoSession, type SessionEnv } from "@django-interop/session/hono";
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ *
+ * const backend = new SignedCookieBackend({ SECRET_KEY: "django-insecure-key" });
  * const app = new Hono<SessionEnv>();
  * app.use(djangoSession({ backend }));
  * app.get("/", async (c) => {
  *   const session = await c.var.session.load();
  *   return c.text(`user ${session.get("_auth_user_id") ?? "anonymous"}`);
  * });
+ * console.log(await (await app.request("/")).text()); // user anonymous
  * ```
  *
  * @module
@@ -30,8 +34,11 @@ import { lazyUser, type WithSessionOptions } from "../http/with_session.ts";
  *
  * @typeParam T the shape of the session data
  * @example
- * ```ts ignore
+ * ```ts
+ * import { Hono } from "hono";
+ * import type { SessionEnv } from "@django-interop/session/hono";
  * const app = new Hono<SessionEnv<{ cart: number[] }>>();
+ * app.get("/cart", async (c) => c.json((await c.var.session.load()).get("cart") ?? []));
  * ```
  */
 export type SessionEnv<T extends SessionData = SessionData, U = unknown> = {
@@ -49,11 +56,25 @@ export type SessionEnv<T extends SessionData = SessionData, U = unknown> = {
  * refreshed or deleted as Django does. A handler that threw (Hono's `c.error`) saves nothing.
  *
  * @typeParam T the shape of the session data
- * @param options the backend and Django's cookie settings
+ * @param options the backend (its settings name and write the cookie) and the user loader
  * @returns the middleware
  * @example
- * ```ts ignore
- * const app = new Hono<SessionEnv>().use(djangoSession({ backend, cookieSecure: true }));
+ * ```ts
+ * import { Hono } from "hono";
+ * import { djangoSession, type SessionEnv } from "@django-interop/session/hono";
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ *
+ * const backend = new SignedCookieBackend({
+ *   SECRET_KEY: "django-insecure-key",
+ *   SESSION_COOKIE_SECURE: true,
+ * });
+ * const app = new Hono<SessionEnv>().use(djangoSession({ backend }));
+ * app.post("/cart", async (c) => {
+ *   (await c.var.session.load()).set("cart", [1]);
+ *   return c.text("added");
+ * });
+ * const response = await app.request("/cart", { method: "POST" });
+ * console.log(response.headers.get("set-cookie")?.includes("; Secure")); // true
  * ```
  */
 export function djangoSession<T extends SessionData = SessionData, U = unknown>(

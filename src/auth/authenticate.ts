@@ -38,9 +38,23 @@ export interface AuthenticateOptions {
  * @throws {StoreUnavailable} when the user table cannot be read
  *
  * @example
- * ```ts ignore
- * const user = await authenticate(auth, form.get("username"), form.get("password"));
- * if (user) await login(session, user, auth);
+ * ```ts
+ * import { PGlite } from "@electric-sql/pglite"; // Django's database: postgres.js or Bun.sql in production
+ * import { createSessionTable, PostgresBackend } from "@django-interop/session/postgres";
+ * import { authenticate, getUser, login, logout, makePassword, postgresUsers } from "@django-interop/session/auth";
+ *
+ * const db = new PGlite();
+ * await createSessionTable(db);
+ * await db.exec("CREATE TABLE auth_user (id serial PRIMARY KEY, username text, password text)");
+ * const password = await makePassword("s3cret", { iterations: 1000 });
+ * await db.query("INSERT INTO auth_user (username, password) VALUES ('alice', $1)", [password]);
+ * const users = postgresUsers(db, { columns: { id: "int", username: "text", password: "text" } });
+ * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
+ *
+ * const session = sessions.getSession(null);
+ * console.log(await authenticate(session, users, "alice", "wrong")); // null
+ * const user = await authenticate(session, users, "alice", "s3cret");
+ * if (user) await login(session, user, users);
  * ```
  */
 export async function authenticate<T extends SessionData>(

@@ -53,9 +53,25 @@ export function canAuthenticate(user: DjangoUser, backend: string): boolean {
  * @throws {StoreUnavailable} when the session store or the user table cannot be read
  *
  * @example
- * ```ts ignore
- * const user = await getUser(session, { users: postgresUsers(sql), secretKey: SECRET_KEY });
- * console.log(user ? `Hello ${user.username}` : "anonymous");
+ * ```ts
+ * import { PGlite } from "@electric-sql/pglite"; // Django's database: postgres.js or Bun.sql in production
+ * import { createSessionTable, PostgresBackend } from "@django-interop/session/postgres";
+ * import { authenticate, getUser, login, logout, makePassword, postgresUsers } from "@django-interop/session/auth";
+ *
+ * const db = new PGlite();
+ * await createSessionTable(db);
+ * await db.exec("CREATE TABLE auth_user (id serial PRIMARY KEY, username text, password text)");
+ * const password = await makePassword("s3cret", { iterations: 1000 });
+ * await db.query("INSERT INTO auth_user (username, password) VALUES ('alice', $1)", [password]);
+ * const users = postgresUsers(db, { columns: { id: "int", username: "text", password: "text" } });
+ * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
+ *
+ * const session = sessions.getSession(null); // the request's cookie value, or null
+ * console.log(await getUser(session, users)); // null (anonymous)
+ * await login(session, (await authenticate(session, users, "alice", "s3cret"))!, users);
+ * await session.save();
+ * const user = await getUser(sessions.getSession(session.key), users);
+ * console.log(user ? `Hello ${user.username}` : "anonymous"); // Hello alice
  * ```
  */
 export async function getUser<T extends SessionData>(

@@ -80,7 +80,7 @@ async function pbkdf2Base64(
  *
  * @example
  * ```ts
- * import { makePassword, verifyPassword } from "@django-interop/session";
+ * import { makePassword, verifyPassword } from "@django-interop/session/auth";
  * const encoded = await makePassword("s3cret", { iterations: 1000 });
  * console.log(await verifyPassword("s3cret", encoded)); // true
  * ```
@@ -126,7 +126,7 @@ export interface MakePasswordOptions {
  *
  * @example
  * ```ts
- * import { makePassword } from "@django-interop/session";
+ * import { makePassword } from "@django-interop/session/auth";
  * const encoded = await makePassword("s3cret", { iterations: 1000 });
  * console.log(encoded.startsWith("pbkdf2_sha256$1000$")); // true
  * ```

@@ -56,9 +56,23 @@ function backendOf(options: LoginOptions, backends: readonly string[]): string {
  * @throws {StoreUnavailable} when the session store fails
  *
  * @example
- * ```ts ignore
- * const user = await authenticate(auth, "alice", password);
- * if (user) await login(session, user, auth);
+ * ```ts
+ * import { PGlite } from "@electric-sql/pglite"; // Django's database: postgres.js or Bun.sql in production
+ * import { createSessionTable, PostgresBackend } from "@django-interop/session/postgres";
+ * import { authenticate, getUser, login, logout, makePassword, postgresUsers } from "@django-interop/session/auth";
+ *
+ * const db = new PGlite();
+ * await createSessionTable(db);
+ * await db.exec("CREATE TABLE auth_user (id serial PRIMARY KEY, username text, password text)");
+ * const password = await makePassword("s3cret", { iterations: 1000 });
+ * await db.query("INSERT INTO auth_user (username, password) VALUES ('alice', $1)", [password]);
+ * const users = postgresUsers(db, { columns: { id: "int", username: "text", password: "text" } });
+ * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
+ *
+ * const session = sessions.getSession(null);
+ * const user = await authenticate(session, users, "alice", "s3cret");
+ * if (user) await login(session, user, users);
+ * console.log(session.get("_auth_user_id"), session.modified); // 1 true
  * ```
  */
 export async function login<T extends SessionData>(
@@ -99,8 +113,24 @@ export async function login<T extends SessionData>(
  * @throws {StoreUnavailable} when the session store fails
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { PGlite } from "@electric-sql/pglite"; // Django's database: postgres.js or Bun.sql in production
+ * import { createSessionTable, PostgresBackend } from "@django-interop/session/postgres";
+ * import { authenticate, getUser, login, logout, makePassword, postgresUsers } from "@django-interop/session/auth";
+ *
+ * const db = new PGlite();
+ * await createSessionTable(db);
+ * await db.exec("CREATE TABLE auth_user (id serial PRIMARY KEY, username text, password text)");
+ * const password = await makePassword("s3cret", { iterations: 1000 });
+ * await db.query("INSERT INTO auth_user (username, password) VALUES ('alice', $1)", [password]);
+ * const users = postgresUsers(db, { columns: { id: "int", username: "text", password: "text" } });
+ * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
+ *
+ * const session = sessions.getSession(null);
+ * await login(session, (await authenticate(session, users, "alice", "s3cret"))!, users);
+ * await session.save();
  * await logout(session);
+ * console.log(session.key, await getUser(session, users)); // null null
  * ```
  */
 export async function logout<T extends SessionData>(session: Session<T>): Promise<void> {

@@ -17,7 +17,7 @@
  */
 import { timingSafeEqual } from "../primitives/crypto.ts";
 import { hexEncode, saltedHmac } from "../signing/salted_hmac.ts";
-import { type DjangoSettings, djangoAtLeast } from "../settings/settings.ts";
+import { djangoAtLeast, type DjangoSettings } from "../settings/settings.ts";
 
 /** Django's `SESSION_KEY`: the user's primary key as a string. */
 export const SESSION_KEY = "_auth_user_id";
@@ -43,7 +43,7 @@ const KEY_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_h
  *
  * @example
  * ```ts
- * import { sessionAuthHash } from "@django-interop/session";
+ * import { sessionAuthHash } from "@django-interop/session/auth";
  * const hash = await sessionAuthHash("pbkdf2_sha256$1000$salt$hash", "django-insecure-key");
  * console.log(hash.length); // 64
  * ```

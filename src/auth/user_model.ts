@@ -54,7 +54,7 @@ export type ResolvedUserModel = Required<UserModel> & { pkKind: ColumnKind };
  *
  * @example
  * ```ts
- * import { AUTH_USER_COLUMNS } from "@django-interop/session";
+ * import { AUTH_USER_COLUMNS } from "@django-interop/session/auth";
  * console.log(AUTH_USER_COLUMNS.is_staff); // "bool"
  * ```
  */

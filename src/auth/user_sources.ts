@@ -65,10 +65,14 @@ async function guarded<T>(lookup: () => T | Promise<T>): Promise<T> {
  * @throws {ImproperlyConfigured} when the model's names are not plain SQL names
  *
  * @example
- * ```ts ignore
- * import postgres from "postgres";
- * import { postgresUsers } from "@django-interop/session";
- * const users = postgresUsers(postgres("postgres://postgres@127.0.0.1/app"));
+ * ```ts
+ * import { PGlite } from "@electric-sql/pglite"; // or postgres("postgres://…"), or Bun.sql
+ * import { postgresUsers } from "@django-interop/session/auth";
+ * const db = new PGlite();
+ * await db.exec("CREATE TABLE auth_user (id serial PRIMARY KEY, username text, password text)");
+ * await db.exec("INSERT INTO auth_user (username, password) VALUES ('alice', '!')");
+ * const users = postgresUsers(db, { columns: { id: "int", username: "text", password: "text" } });
+ * console.log((await users.find("username", "alice"))?.id); // 1
  * ```
  */
 export function postgresUsers(client: PostgresClient, model?: UserModel): UserSource {
@@ -109,7 +113,7 @@ export function postgresUsers(client: PostgresClient, model?: UserModel): UserSo
  * @example
  * ```ts ignore
  * import { Database } from "bun:sqlite"; // or node:sqlite's DatabaseSync, or better-sqlite3
- * import { sqliteUsers } from "@django-interop/session";
+ * import { sqliteUsers } from "@django-interop/session/auth";
  * const users = sqliteUsers(new Database("db.sqlite3"));
  * ```
  */

@@ -45,7 +45,7 @@ export interface CommitDecision {
  * @returns the action and whether to vary on `Cookie`
  * @example
  * ```ts
- * import { decideCommit } from "@django-interop/session";
+ * import { decideCommit } from "@django-interop/session/http";
  * decideCommit({ accessed: true, modified: true, isEmpty: false, cookieSent: false, status: 200 }, false);
  * // { action: "save", vary: true }
  * ```

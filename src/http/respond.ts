@@ -55,8 +55,13 @@ export interface SessionHeaders {
  * @throws {SessionInterrupted} when the session was deleted meanwhile (answer 400, as Django does)
  * @throws {StoreUnavailable} when the save fails because the store is down
  * @example
- * ```ts ignore
- * const { setCookie, vary } = await commitHeaders(session, key !== null, 200);
+ * ```ts
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ * import { commitHeaders } from "@django-interop/session/http";
+ * const session = await new SignedCookieBackend({ SECRET_KEY: "k" }).getSession(null).load();
+ * session.set("cart", [1]);
+ * const { setCookie, vary } = await commitHeaders(session, false, 200);
+ * console.log(setCookie?.startsWith("sessionid="), vary); // true true
  * ```
  */
 export async function commitHeaders<T extends SessionData>(
@@ -92,8 +97,13 @@ export async function commitHeaders<T extends SessionData>(
  * @returns `response` itself when nothing changes, else a new `Response` with the same body
  * @throws {StoreUnavailable} when the save fails because the store is down
  * @example
- * ```ts ignore
- * const response = await commitSession(session, await handler(request), true);
+ * ```ts
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ * import { commitSession } from "@django-interop/session/http";
+ * const session = await new SignedCookieBackend({ SECRET_KEY: "k" }).getSession(null).load();
+ * session.set("cart", [1]);
+ * const response = await commitSession(session, new Response("ok"), false);
+ * console.log(response.headers.get("vary")); // Cookie
  * ```
  */
 export async function commitSession<T extends SessionData>(

@@ -77,14 +77,25 @@ export type SessionHandler<T extends SessionData, Rest extends unknown[], U = un
  * @param options the backend and the user loader
  * @returns a handler for `Deno.serve`, `Bun.serve` or any `(Request) => Promise<Response>` server
  * @example
- * ```ts ignore
- * import { SessionBackend, withSession } from "@django-interop/session";
- * const backend = new SessionBackend(store);
- * Deno.serve(withSession(async (_req, { session }) => {
+ * ```ts
+ * import { PGlite } from "@electric-sql/pglite"; // or postgres.js, or Bun.sql
+ * import { djangoSettings, withSession } from "@django-interop/session";
+ * import { createSessionTable, PostgresBackend } from "@django-interop/session/postgres";
+ *
+ * const db = new PGlite();
+ * await createSessionTable(db);
+ * const settings = djangoSettings({ SECRET_KEY: "django-insecure-key" });
+ * const handler = withSession(async (_request, { session }) => {
  *   await session.load();
  *   session.set("visits", ((session.get("visits") as number) ?? 0) + 1);
  *   return new Response(`visits: ${session.get("visits")}`);
- * }, { backend }));
+ * }, { backend: new PostgresBackend(db, settings) });
+ * // Deno.serve(handler), Bun.serve({ fetch: handler }), or @hono/node-server's serve({ fetch: handler })
+ *
+ * const first = await handler(new Request("http://localhost/"));
+ * const cookie = first.headers.get("set-cookie")!.split(";")[0]; // sessionid=…
+ * const again = await handler(new Request("http://localhost/", { headers: { cookie } }));
+ * console.log(await again.text()); // visits: 2
  * ```
  */
 export function withSession<

@@ -73,7 +73,7 @@ function decode(text: string, table: Int8Array): Uint8Array {
  * @returns the text, alphabet `A-Za-z0-9-_`
  * @example
  * ```ts
- * import { b64Encode } from "@django-interop/session";
+ * import { b64Encode } from "@django-interop/session/signing";
  * console.log(b64Encode(new TextEncoder().encode('"hello"'))); // ImhlbGxvIg
  * ```
  */
@@ -90,7 +90,7 @@ export function b64Encode(bytes: Uint8Array): string {
  * it as bad data
  * @example
  * ```ts
- * import { b64Decode } from "@django-interop/session";
+ * import { b64Decode } from "@django-interop/session/signing";
  * console.log(new TextDecoder().decode(b64Decode("ImhlbGxvIg"))); // "hello"
  * ```
  */
@@ -132,7 +132,7 @@ export function standardB64Decode(text: string): Uint8Array {
  * @throws {RangeError} when `n` is not a non-negative safe integer
  * @example
  * ```ts
- * import { base62Encode } from "@django-interop/session";
+ * import { base62Encode } from "@django-interop/session/signing";
  * console.log(base62Encode(1700000000)); // 1r31eq
  * ```
  */
@@ -155,7 +155,7 @@ export function base62Encode(n: number): string {
  * @throws {RangeError} when the value exceeds `Number.MAX_SAFE_INTEGER`
  * @example
  * ```ts
- * import { base62Decode } from "@django-interop/session";
+ * import { base62Decode } from "@django-interop/session/signing";
  * console.log(base62Decode("1r31eq")); // 1700000000
  * ```
  */

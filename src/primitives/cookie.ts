@@ -53,7 +53,7 @@ function unquote(value: string): string {
  * @returns cookie names mapped to their values
  * @example
  * ```ts
- * import { parseCookie } from "@django-interop/session";
+ * import { parseCookie } from "@django-interop/session/http";
  * parseCookie('sessionid=abc; sessionid=def; theme="da\\"rk"').get("sessionid"); // "def"
  * ```
  */
@@ -118,7 +118,7 @@ function quote(value: string): string {
  * @returns `true` when Django could send a cookie with that name
  * @example
  * ```ts
- * import { isLegalCookieName } from "@django-interop/session";
+ * import { isLegalCookieName } from "@django-interop/session/http";
  * isLegalCookieName("sessionid"); // true
  * isLegalCookieName("my session"); // false
  * ```
@@ -138,7 +138,7 @@ export function isLegalCookieName(name: string): boolean {
  * @returns the header value
  * @example
  * ```ts
- * import { serializeCookie } from "@django-interop/session";
+ * import { serializeCookie } from "@django-interop/session/http";
  * serializeCookie("sessionid", "", { maxAge: 0, path: "/", sameSite: "Lax" });
  * // 'sessionid=""; Max-Age=0; Path=/; SameSite=Lax'
  * ```
@@ -163,7 +163,7 @@ export function serializeCookie(name: string, value: string, attributes: CookieA
  * @returns e.g. `Thu, 01 Jan 1970 00:00:00 GMT`
  * @example
  * ```ts
- * import { httpDate } from "@django-interop/session";
+ * import { httpDate } from "@django-interop/session/http";
  * httpDate(0); // "Thu, 01 Jan 1970 00:00:00 GMT"
  * ```
  */

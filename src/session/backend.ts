@@ -16,9 +16,14 @@ import type { SessionData, SessionStore } from "./store.ts";
  * @typeParam T the shape of the session data
  *
  * @example
- * ```ts ignore
- * const backend = new SessionBackend(store, { cookieAge: 3600 });
- * const session = await backend.getSession(cookieValue).load();
+ * ```ts
+ * import { SessionBackend } from "@django-interop/session";
+ * import { SignedCookieStore } from "@django-interop/session/signed-cookies";
+ *
+ * const settings = { SECRET_KEY: "django-insecure-key", SESSION_COOKIE_AGE: 3600 };
+ * const backend = new SessionBackend(new SignedCookieStore(settings), settings);
+ * const session = await backend.getSession(null).load();
+ * console.log(session.isEmpty, session.getExpiryAge()); // true 3600
  * ```
  */
 export class SessionBackend<T extends SessionData = SessionData> {

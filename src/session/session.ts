@@ -7,7 +7,7 @@
  */
 
 import { SessionNotLoaded } from "../errors.ts";
-import { type DjangoSettings, djangoAtLeast } from "../settings/settings.ts";
+import { djangoAtLeast, type DjangoSettings } from "../settings/settings.ts";
 import { expiryAge, expiryDate, storedExpiry } from "./expiry.ts";
 import type { SessionData, SessionStore } from "./store.ts";
 
@@ -34,10 +34,17 @@ export interface SaveOptions {
  * @typeParam T the shape of the session data
  *
  * @example
- * ```ts ignore
- * const session = await backend.getSession(cookieValue).load();
- * session.set("visits", (session.get("visits") as number ?? 0) + 1);
- * if (await session.save()) console.log("send Set-Cookie: sessionid=" + session.key);
+ * ```ts
+ * import { PGlite } from "@electric-sql/pglite";
+ * import { createSessionTable, PostgresBackend } from "@django-interop/session/postgres";
+ *
+ * const db = new PGlite();
+ * await createSessionTable(db);
+ * const backend = new PostgresBackend<{ visits: number }>(db, { SECRET_KEY: "django-insecure-key" });
+ * const session = await backend.getSession(null).load(); // a cookie's value, or null
+ * session.set("visits", (session.get("visits") ?? 0) + 1);
+ * if (await session.save()) console.log("Set-Cookie: sessionid=" + session.key);
+ * console.log((await backend.getSession(session.key).load()).get("visits")); // 1
  * ```
  */
 export class Session<T extends SessionData = SessionData> {
@@ -287,7 +294,11 @@ export class Session<T extends SessionData = SessionData> {
    * @throws {SessionNotLoaded} before `load()`
    */
   getExpiryAge(): number {
-    return expiryAge(this.#read("getExpiryAge")[EXPIRY], this.settings.SESSION_COOKIE_AGE, new Date());
+    return expiryAge(
+      this.#read("getExpiryAge")[EXPIRY],
+      this.settings.SESSION_COOKIE_AGE,
+      new Date(),
+    );
   }
 
   /**

@@ -120,7 +120,9 @@ export function checkSettings(settings: Record<string, unknown>): void {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (typeof value === "string") {
+    return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  }
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

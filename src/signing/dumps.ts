@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { dumps } from "@django-interop/session";
+ * import { dumps } from "@django-interop/session/signing";
  * const token = await dumps("hello", { key: "secret", now: () => 1700000000000 });
  * if (token !== "ImhlbGxvIg:1r31eq:a3CFcK7P0T4YtvcQde-8mW6c7nClbqAtZDLbkQ7-O9A") throw new Error(token);
  * ```
@@ -70,7 +70,7 @@ export interface LoadsOptions {
  * @throws {TypeError} when `value` holds something Python's JSON cannot give back
  * @example
  * ```ts
- * import { dumps } from "@django-interop/session";
+ * import { dumps } from "@django-interop/session/signing";
  * const token = await dumps("hello", { key: "secret", now: () => 1700000000000 });
  * console.log(token.startsWith("ImhlbGxvIg:1r31eq:")); // true
  * ```
@@ -92,7 +92,7 @@ export function dumps(value: unknown, options: DumpsOptions): Promise<string> {
  * @throws {BadPayload} when the verified payload cannot be decoded or inflates past the cap
  * @example
  * ```ts
- * import { dumps, loads } from "@django-interop/session";
+ * import { dumps, loads } from "@django-interop/session/signing";
  * const token = await dumps({ cart: [1, 2] }, { key: "secret" });
  * console.log(await loads(token, { key: "secret", maxAge: 3600 })); // { cart: [ 1, 2 ] }
  * ```

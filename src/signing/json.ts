@@ -23,7 +23,7 @@
  * and circular references
  * @example
  * ```ts
- * import { pythonJsonDumps } from "@django-interop/session";
+ * import { pythonJsonDumps } from "@django-interop/session/signing";
  * console.log(pythonJsonDumps({ name: "Zoë", n: [1, 0.5, 1e-7] })); // {"name":"Zo\u00eb","n":[1,0.5,1e-07]}
  * ```
  */

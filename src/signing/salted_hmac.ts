@@ -21,7 +21,7 @@ export type { Algorithm } from "../primitives/crypto.ts";
  * @throws {TypeError} on an unsupported algorithm
  * @example
  * ```ts
- * import { saltedHmac } from "@django-interop/session";
+ * import { saltedHmac } from "@django-interop/session/signing";
  * const mac = await saltedHmac("my.app", "value", "secret", "sha256");
  * console.log(mac.length); // 32
  * ```
@@ -42,7 +42,7 @@ export function saltedHmac(
  * @returns two lowercase hex digits per byte
  * @example
  * ```ts
- * import { hexEncode } from "@django-interop/session";
+ * import { hexEncode } from "@django-interop/session/signing";
  * console.log(hexEncode(new Uint8Array([0, 255]))); // 00ff
  * ```
  */

@@ -72,7 +72,7 @@ const UNSAFE_SEP = /^[A-z0-9\-_=]*$/;
  *
  * @example
  * ```ts
- * import { Signer } from "@django-interop/session";
+ * import { Signer } from "@django-interop/session/signing";
  * const signer = new Signer({ key: "secret" });
  * const signed = await signer.sign("hello"); // "hello:<43 characters>"
  * console.log(await signer.unsign(signed)); // hello

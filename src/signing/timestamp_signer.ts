@@ -30,7 +30,7 @@ export interface UnsignTimestampOptions {
  *
  * @example
  * ```ts
- * import { TimestampSigner } from "@django-interop/session";
+ * import { TimestampSigner } from "@django-interop/session/signing";
  * const signer = new TimestampSigner({ key: "secret", now: () => 1700000000000 });
  * const signed = await signer.sign("hello"); // "hello:1r31eq:<signature>"
  * console.log(await signer.unsign(signed)); // hello

@@ -78,7 +78,7 @@ function defaultKeyFunction(key: string, keyPrefix: string, version: number): st
  *
  * @example
  * ```ts
- * import { cachedDbCacheKey } from "@django-interop/session";
+ * import { cachedDbCacheKey } from "@django-interop/session/cached-db";
  * console.log(cachedDbCacheKey("abcdefgh")); // ":1:django.contrib.sessions.cached_dbabcdefgh"
  * ```
  */
@@ -115,7 +115,9 @@ export function cachedDbCacheKey(
  *
  * @example
  * ```ts ignore
- * import { MysqlBackend, SessionBackend, withCacheInvalidation } from "@django-interop/session";
+ * import { MysqlBackend } from "@django-interop/session/mysql";
+ * import { SessionBackend } from "@django-interop/session";
+ * import { withCacheInvalidation } from "@django-interop/session/cached-db";
  * import mysql from "mysql2/promise";
  * import { Redis } from "ioredis";
  * const db = new MysqlBackend(mysql.createPool("mysql://app@127.0.0.1/mysite"), {

@@ -29,7 +29,7 @@ export interface MysqlBackendOptions extends SqlStoreOptions, MysqlTableOptions 
  * @example
  * ```ts ignore
  * import mysql from "mysql2/promise";
- * import { MysqlBackend } from "@django-interop/session";
+ * import { MysqlBackend } from "@django-interop/session/mysql";
  * const pool = mysql.createPool("mysql://app@127.0.0.1/mysite");
  * const sessions = new MysqlBackend(pool, { secretKey: "django-insecure-…" });
  * const session = await sessions.getSession(cookieValue).load();

@@ -30,7 +30,7 @@ import { expireDateIndexName } from "./sql.ts";
  *
  * @example
  * ```ts ignore
- * import { createMysqlSessionTable } from "@django-interop/session";
+ * import { createMysqlSessionTable } from "@django-interop/session/mysql";
  * import mysql from "mysql2/promise";
  * await createMysqlSessionTable(mysql.createPool("mysql://root@127.0.0.1/test"));
  * ```

@@ -72,10 +72,10 @@ function postgresDialect(query: RowsQuery, table: string): SqlDialect {
  * @example
  * ```ts
  * import { PGlite } from "@electric-sql/pglite"; // or postgres.js's postgres(url), or Bun.sql
- * import { createSessionTable, PostgresBackend } from "@django-interop/session";
+ * import { createSessionTable, PostgresBackend } from "@django-interop/session/postgres";
  * const db = new PGlite();
  * await createSessionTable(db);
- * const sessions = new PostgresBackend(db, { secretKey: "django-insecure-example" });
+ * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-example" });
  * const session = await sessions.getSession(null).load();
  * session.set("cart", [1, 2]);
  * console.log(await session.save(), session.key!.length); // true 32
@@ -109,8 +109,12 @@ export class PostgresBackend<T extends SessionData = SessionData> extends Sessio
  * @throws the client's error when a statement fails
  *
  * @example
- * ```ts ignore
- * await createSessionTable(sql);
+ * ```ts
+ * import { PGlite } from "@electric-sql/pglite";
+ * import { createSessionTable } from "@django-interop/session/postgres";
+ * const db = new PGlite(); // or postgres.js, or Bun.sql
+ * await createSessionTable(db);
+ * await createSessionTable(db); // a second call changes nothing
  * ```
  */
 export async function createSessionTable(

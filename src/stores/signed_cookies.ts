@@ -3,7 +3,7 @@
  * `signing.dumps(data, salt="django.contrib.sessions.backends.signed_cookies", compress=True)`:
  *
  * ```ts
- * import { loads } from "@django-interop/session";
+ * import { loads } from "@django-interop/session/signing";
  * // Django 5.2: signing.dumps({"cart": [1, 2]}, salt=..., compress=True) at 1700000000
  * const cookie = "eyJjYXJ0IjpbMSwyXX0:1r31eq:2mPJY_FaophZsfedjJXGQadp55nEWK213mlVXZ0e3Qw";
  * const salt = "django.contrib.sessions.backends.signed_cookies";
@@ -64,7 +64,7 @@ export interface SignedCookieStoreOptions {
  *
  * @example
  * ```ts
- * import { SignedCookieStore } from "@django-interop/session";
+ * import { SignedCookieStore } from "@django-interop/session/signed-cookies";
  * const store = new SignedCookieStore({ SECRET_KEY: "django-insecure-key" });
  * const cookie = await store.create({ cart: [1, 2] }, new Date());
  * console.log(await store.load(cookie)); // { cart: [ 1, 2 ] }
@@ -177,7 +177,7 @@ function isPlainObject(value: unknown): value is SessionData {
  *
  * @example
  * ```ts
- * import { SignedCookieBackend } from "@django-interop/session";
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
  * const sessions = new SignedCookieBackend({
  *   SECRET_KEY: "django-insecure-key",
  *   SESSION_COOKIE_AGE: 3600,

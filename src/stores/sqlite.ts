@@ -43,7 +43,7 @@ export interface SqliteBackendOptions
  * @example
  * ```ts ignore
  * import { Database } from "bun:sqlite"; // or node:sqlite's DatabaseSync, or better-sqlite3
- * import { SqliteBackend } from "@django-interop/session";
+ * import { SqliteBackend } from "@django-interop/session/sqlite";
  * const sessions = new SqliteBackend(new Database("mysite/db.sqlite3"), {
  *   secretKey: Deno.env.get("DJANGO_SECRET_KEY")!,
  * });

@@ -40,7 +40,7 @@ export interface SqliteStatement {
  * @example
  * ```ts ignore
  * import { Database } from "bun:sqlite"; // or node:sqlite's DatabaseSync, or better-sqlite3
- * import type { SqliteDatabase } from "@django-interop/session";
+ * import type { SqliteDatabase } from "@django-interop/session/sqlite";
  * const db: SqliteDatabase = new Database("db.sqlite3");
  * ```
  */
@@ -73,12 +73,6 @@ export function changedRows(result: { changes: number | bigint }): number {
  *
  * @param date the moment
  * @returns the naive UTC text Django would write for it
- *
- * @example
- * ```ts
- * import { sqliteDateTime } from "@django-interop/session";
- * console.log(sqliteDateTime(new Date("2026-11-25T20:17:49.143Z"))); // "2026-11-25 20:17:49.143000"
- * ```
  */
 export function sqliteDateTime(date: Date): string {
   return pythonIsoFormat(date).slice(0, -"+00:00".length).replace("T", " ");

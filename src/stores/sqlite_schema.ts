@@ -37,7 +37,7 @@ import { expireDateIndexName } from "./sql.ts";
  * @example
  * ```ts ignore
  * import { Database } from "bun:sqlite"; // or node:sqlite's DatabaseSync, or better-sqlite3
- * import { createSqliteSessionTable, SqliteBackend } from "@django-interop/session";
+ * import { createSqliteSessionTable, SqliteBackend } from "@django-interop/session/sqlite";
  * const db = new Database("db.sqlite3");
  * const sessions = new SqliteBackend(db, { secretKey: Bun.env.DJANGO_SECRET_KEY! });
  * createSqliteSessionTable(db);
@@ -111,7 +111,7 @@ const SYNCHRONOUS = new Set(["NORMAL", "FULL"]);
  * @example
  * ```ts ignore
  * import { Database } from "bun:sqlite";
- * import { configureSqlite } from "@django-interop/session";
+ * import { configureSqlite } from "@django-interop/session/sqlite";
  * configureSqlite(new Database("db.sqlite3"), { busyTimeout: 10_000 });
  * ```
  */
