@@ -181,8 +181,11 @@ export function djangoSettings(input: DjangoSettingsInput): DjangoSettings {
     if (settings[name] === null) settings[name] = false;
   }
   checkSettings(settings);
-  for (const value of Object.values(settings)) {
-    if (typeof value === "object" && value !== null) Object.freeze(value);
+  // Frozen copies: the caller's lists stay theirs to change, and changing them changes nothing here.
+  for (const [name, value] of Object.entries(settings)) {
+    if (typeof value === "object" && value !== null) {
+      settings[name] = Object.freeze(Array.isArray(value) ? [...value] : { ...value });
+    }
   }
   const result = Object.freeze(settings) as DjangoSettings;
   checked.add(result);
@@ -196,8 +199,10 @@ function withoutUndefined(input: object): Record<string, unknown> {
 
 function unknownSetting(name: string): ImproperlyConfigured {
   const known = [...Object.keys(DJANGO_DEFAULTS), "SECRET_KEY"];
-  const close = known.find((k) => k.toLowerCase().replaceAll("_", "") === normal(name)) ??
-    known.find((k) => normal(k).startsWith(normal(name).slice(0, 12)));
+  const [close] = known
+    .map((k) => [k, distance(normal(k), normal(name))] as const)
+    .filter(([, d]) => d <= 3)
+    .sort((a, b) => a[1] - b[1])[0] ?? [];
   return new ImproperlyConfigured(
     `${name} is not a setting this module knows` + (close ? `: did you mean ${close}?` : ""),
   );
@@ -205,6 +210,19 @@ function unknownSetting(name: string): ImproperlyConfigured {
 
 function normal(name: string): string {
   return name.toLowerCase().replaceAll("_", "");
+}
+
+/** Levenshtein distance, for the "did you mean" of a mistyped setting. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
 }
 
 /**
