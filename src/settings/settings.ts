@@ -11,6 +11,7 @@
  * @module
  */
 import { ImproperlyConfigured } from "../errors.ts";
+import type { PasswordHasher } from "./password_hasher.ts";
 import { checkSettings } from "./validate.ts";
 
 /** `SESSION_COOKIE_SAMESITE` / `CSRF_COOKIE_SAMESITE`: Django's values, or `false` for none. */
@@ -76,6 +77,14 @@ export interface DjangoSettingsInput {
   PASSWORD_HASHERS?: readonly string[];
   /** `AUTHENTICATION_BACKENDS`: the backends whose sessions are accepted. @default {["django.contrib.auth.backends.ModelBackend"]} */
   AUTHENTICATION_BACKENDS?: readonly string[];
+  /**
+   * Ours: the implementations of `PASSWORD_HASHERS` entries beyond Django's PBKDF2 ones (built in),
+   * e.g. `argon2Hasher()` from `@django-interop/session/hashers`. A hash whose hasher is listed in
+   * `PASSWORD_HASHERS` but has no implementation here throws `UnsupportedHasher`.
+   *
+   * @default {[]}
+   */
+  hashers?: readonly PasswordHasher[];
   /**
    * Ours: the Django release the site runs (`"3.2"`, `"4.2"`, `"5.2"`, `"6.1"`, …). It decides the
    * forms that changed between releases: expiry dates (ISO strings since 4.1, seconds before), the
@@ -143,6 +152,7 @@ export const DJANGO_DEFAULTS: Omit<DjangoSettings, "SECRET_KEY"> = Object.freeze
     "django.contrib.auth.hashers.ScryptPasswordHasher",
   ],
   AUTHENTICATION_BACKENDS: ["django.contrib.auth.backends.ModelBackend"],
+  hashers: [],
   djangoVersion: "5.2",
   sessionStoreClass: "SessionStore",
   maxDecompressedBytes: 1048576,
@@ -177,12 +187,22 @@ export function djangoSettings(input: DjangoSettingsInput): DjangoSettings {
   for (const name of Object.keys(input)) {
     if (!(name in DJANGO_DEFAULTS) && name !== "SECRET_KEY") throw unknownSetting(name);
   }
+  // Django 3.2's list has no scrypt (added in 4.0).
+  if (input.PASSWORD_HASHERS === undefined && !djangoAtLeast(settings as DjangoSettings, "4.0")) {
+    settings.PASSWORD_HASHERS = DJANGO_DEFAULTS.PASSWORD_HASHERS.filter((p) =>
+      !p.includes("Scrypt")
+    );
+  }
   for (const name of ["SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE"]) {
     if (settings[name] === null) settings[name] = false;
   }
   checkSettings(settings);
-  for (const value of Object.values(settings)) {
-    if (typeof value === "object" && value !== null) Object.freeze(value);
+  // Copies, so that freezing never touches the caller's own arrays and objects.
+  for (const [name, value] of Object.entries(settings)) {
+    if (Array.isArray(value)) settings[name] = Object.freeze([...value]);
+    else if (typeof value === "object" && value !== null) {
+      settings[name] = Object.freeze({ ...value });
+    }
   }
   const result = Object.freeze(settings) as DjangoSettings;
   checked.add(result);
