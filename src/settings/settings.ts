@@ -11,6 +11,7 @@
  * @module
  */
 import { ImproperlyConfigured } from "../errors.ts";
+import type { PasswordHasher } from "./password_hasher.ts";
 import { checkSettings } from "./validate.ts";
 
 /** `SESSION_COOKIE_SAMESITE` / `CSRF_COOKIE_SAMESITE`: Django's values, or `false` for none. */
@@ -76,6 +77,14 @@ export interface DjangoSettingsInput {
   PASSWORD_HASHERS?: readonly string[];
   /** `AUTHENTICATION_BACKENDS`: the backends whose sessions are accepted. @default {["django.contrib.auth.backends.ModelBackend"]} */
   AUTHENTICATION_BACKENDS?: readonly string[];
+  /**
+   * Ours: the implementations of `PASSWORD_HASHERS` entries beyond Django's PBKDF2 ones (built in),
+   * e.g. `argon2Hasher()` from `@django-interop/session/hashers`. A hash whose hasher is listed in
+   * `PASSWORD_HASHERS` but has no implementation here throws `UnsupportedHasher`.
+   *
+   * @default {[]}
+   */
+  hashers?: readonly PasswordHasher[];
   /**
    * Ours: the Django release the site runs (`"3.2"`, `"4.2"`, `"5.2"`, `"6.1"`, …). It decides the
    * forms that changed between releases: expiry dates (ISO strings since 4.1, seconds before), the
@@ -143,6 +152,7 @@ export const DJANGO_DEFAULTS: Omit<DjangoSettings, "SECRET_KEY"> = Object.freeze
     "django.contrib.auth.hashers.ScryptPasswordHasher",
   ],
   AUTHENTICATION_BACKENDS: ["django.contrib.auth.backends.ModelBackend"],
+  hashers: [],
   djangoVersion: "5.2",
   sessionStoreClass: "SessionStore",
   maxDecompressedBytes: 1048576,
@@ -176,6 +186,12 @@ export function djangoSettings(input: DjangoSettingsInput): DjangoSettings {
   const settings = { ...DJANGO_DEFAULTS, ...withoutUndefined(input) } as Record<string, unknown>;
   for (const name of Object.keys(input)) {
     if (!(name in DJANGO_DEFAULTS) && name !== "SECRET_KEY") throw unknownSetting(name);
+  }
+  // Django 3.2's list has no scrypt (added in 4.0).
+  if (input.PASSWORD_HASHERS === undefined && !djangoAtLeast(settings as DjangoSettings, "4.0")) {
+    settings.PASSWORD_HASHERS = DJANGO_DEFAULTS.PASSWORD_HASHERS.filter((p) =>
+      !p.includes("Scrypt")
+    );
   }
   for (const name of ["SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE"]) {
     if (settings[name] === null) settings[name] = false;
