@@ -187,16 +187,16 @@ export function djangoSettings(input: DjangoSettingsInput): DjangoSettings {
   for (const name of Object.keys(input)) {
     if (!(name in DJANGO_DEFAULTS) && name !== "SECRET_KEY") throw unknownSetting(name);
   }
+  for (const name of ["SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE"]) {
+    if (settings[name] === null) settings[name] = false;
+  }
+  checkSettings(settings);
   // Django 3.2's list has no scrypt (added in 4.0).
   if (input.PASSWORD_HASHERS === undefined && !djangoAtLeast(settings as DjangoSettings, "4.0")) {
     settings.PASSWORD_HASHERS = DJANGO_DEFAULTS.PASSWORD_HASHERS.filter((p) =>
       !p.includes("Scrypt")
     );
   }
-  for (const name of ["SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE"]) {
-    if (settings[name] === null) settings[name] = false;
-  }
-  checkSettings(settings);
   // Frozen copies: the caller's lists stay theirs to change, and changing them changes nothing here.
   for (const [name, value] of Object.entries(settings)) {
     if (typeof value === "object" && value !== null) {
