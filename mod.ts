@@ -14,11 +14,11 @@
  * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
  *
  * const settings = djangoSettings({ SECRET_KEY: "django-insecure-key" });
- * const handler = withSession(async (_request, { session }) => {
+ * const handler = withSession({ backend: new SignedCookieBackend(settings) }, async (_request, { session }) => {
  *   await session.load();
  *   session.set("visits", ((session.get("visits") as number) ?? 0) + 1);
  *   return new Response(`visits: ${session.get("visits")}`);
- * }, { backend: new SignedCookieBackend(settings) });
+ * });
  *
  * const response = await handler(new Request("http://localhost/"));
  * console.log(await response.text()); // visits: 1

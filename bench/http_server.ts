@@ -22,16 +22,16 @@ const backend = new PostgresBackend(sql, { SECRET_KEY: DJANGO_SECRET_KEY });
 const text = (body: string) => new Response(body, { headers: { "content-type": "text/plain" } });
 
 const handlers: Record<string, Handler> = {
-  static: withSession(() => text("static"), { backend }),
-  read: withSession(async (_request, { session }) => {
+  static: withSession({ backend }, () => text("static")),
+  read: withSession({ backend }, async (_request, { session }) => {
     await session.load();
     return text(String(session.get("n")));
-  }, { backend }),
-  write: withSession(async (_request, { session }) => {
+  }),
+  write: withSession({ backend }, async (_request, { session }) => {
     await session.load();
     session.set("n", ((session.get("n") as number) ?? 0) + 1);
     return text(String(session.get("n")));
-  }, { backend }),
+  }),
   raw: async (request) => {
     const key = parseCookie(request.headers.get("cookie")).get("sessionid") ?? "";
     const rows = await sql`SELECT session_data FROM django_session

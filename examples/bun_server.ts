@@ -23,13 +23,12 @@ Bun.serve({
   hostname: HOST,
   port: SERVERS.bun,
   fetch: withSession(
-    (request, context, server: BunServer) => {
+    { backend, user }, (request, context, server: BunServer) => {
       if (new URL(request.url).pathname === "/ip") {
         return new Response(server.requestIP(request)?.address ?? "unknown");
       }
       return count(request, context);
     },
-    { backend, user },
   ),
 });
 console.log(`bun: http://${HOST}:${SERVERS.bun}/`);

@@ -11,5 +11,5 @@ Deno.serve(
     port: SERVERS.deno,
     onListen: () => console.log(`deno: http://${HOST}:${SERVERS.deno}/`),
   },
-  withSession(counterHandler("deno", users), { backend, user }),
+  withSession({ backend, user }, counterHandler("deno", users)),
 );

@@ -11,5 +11,5 @@ const { backend, users, user } = await openBackend();
 serve({
   hostname: HOST,
   port: SERVERS.node,
-  fetch: withSession(counterHandler("node", users), { backend, user }),
+  fetch: withSession({ backend, user }, counterHandler("node", users)),
 }, () => console.log(`node: http://${HOST}:${SERVERS.node}/`));

@@ -21,6 +21,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import type { DjangoUser } from "../auth/user_model.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { commitSession, sessionKeyOf } from "../http/respond.ts";
@@ -41,7 +42,7 @@ import { lazyUser, type WithSessionOptions } from "../http/with_session.ts";
  * app.get("/cart", async (c) => c.json((await c.var.session.load()).get("cart") ?? []));
  * ```
  */
-export type SessionEnv<T extends SessionData = SessionData, U = unknown> = {
+export type SessionEnv<T extends SessionData = SessionData, U = DjangoUser> = {
   Variables: {
     /** The request's lazy Django session. */
     session: Session<T>;

@@ -73,8 +73,11 @@ export type SessionHandler<T extends SessionData, Rest extends unknown[], U = un
  *
  * Extra arguments pass through: Deno's `info`, Bun's `server`.
  *
- * @param handler the handler, called as `handler(request, { session, user }, ...rest)`
+ * Options come first, as in `Deno.serve(options, handler)`, so that `user()` takes the type of the
+ * `user` loader without annotations.
+ *
  * @param options the backend and the user loader
+ * @param handler the handler, called as `handler(request, { session, user }, ...rest)`
  * @returns a handler for `Deno.serve`, `Bun.serve` or any `(Request) => Promise<Response>` server
  * @example
  * ```ts
@@ -85,11 +88,11 @@ export type SessionHandler<T extends SessionData, Rest extends unknown[], U = un
  * const db = new PGlite();
  * await createSessionTable(db);
  * const settings = djangoSettings({ SECRET_KEY: "django-insecure-key" });
- * const handler = withSession(async (_request, { session }) => {
+ * const handler = withSession({ backend: new PostgresBackend(db, settings) }, async (_request, { session }) => {
  *   await session.load();
  *   session.set("visits", ((session.get("visits") as number) ?? 0) + 1);
  *   return new Response(`visits: ${session.get("visits")}`);
- * }, { backend: new PostgresBackend(db, settings) });
+ * });
  * // Deno.serve(handler), Bun.serve({ fetch: handler }), or @hono/node-server's serve({ fetch: handler })
  *
  * const first = await handler(new Request("http://localhost/"));
@@ -103,8 +106,8 @@ export function withSession<
   Rest extends unknown[] = [],
   U = unknown,
 >(
-  handler: SessionHandler<T, Rest, U>,
   options: WithSessionOptions<T, U>,
+  handler: SessionHandler<T, Rest, U>,
 ): (request: Request, ...rest: Rest) => Promise<Response> {
   const { backend } = options;
   return async function sessionMiddleware(request, ...rest) {

@@ -45,7 +45,7 @@ for (const version of DJANGO_VERSIONS) {
     test("a route that never touches the session: no query, no cookie, no Vary", async () => {
       const key = await djangoSession({ n: 1 });
       const before = queries;
-      const response = await withSession(() => new Response("ok"), { backend })(
+      const response = await withSession({ backend }, () => new Response("ok"))(
         request(`sessionid=${key}`),
       );
       assert.equal(queries - before, 0);
@@ -56,10 +56,10 @@ for (const version of DJANGO_VERSIONS) {
     test("reading Django's session: one query, Vary: Cookie, no Set-Cookie", async () => {
       const key = await djangoSession({ django: 1 });
       const before = queries;
-      const handler = withSession(async (_req, { session }) => {
+      const handler = withSession({ backend }, async (_req, { session }) => {
         await session.load();
         return new Response(String(session.get("django")));
-      }, { backend });
+      });
       const response = await handler(request(`sessionid=${key}`));
       assert.equal(await response.text(), "1");
       assert.equal(queries - before, 1);
@@ -68,10 +68,10 @@ for (const version of DJANGO_VERSIONS) {
     });
 
     test("a new session gets Django's cookie, and Django reads what we saved", async () => {
-      const handler = withSession(async (_req, { session }) => {
+      const handler = withSession({ backend }, async (_req, { session }) => {
         (await session.load()).set("ts", "new");
         return new Response("saved");
-      }, { backend });
+      });
       const response = await handler(request());
       const [, key, expires] = response.headers.get("set-cookie")!.match(COOKIE)!;
       const age = (Date.parse(expires) - Date.now()) / 1000;
@@ -83,10 +83,10 @@ for (const version of DJANGO_VERSIONS) {
     test("changing Django's session refreshes the same key: one query each way", async () => {
       const key = await djangoSession({ django: 1 });
       const before = queries;
-      const handler = withSession(async (_req, { session }) => {
+      const handler = withSession({ backend }, async (_req, { session }) => {
         (await session.load()).set("ts", 2);
         return new Response(null, { status: 204 });
-      }, { backend });
+      });
       const response = await handler(request(`other=x; sessionid=${key}`));
       assert.equal(queries - before, 2, "one select, one update");
       assert.equal(response.headers.get("set-cookie")!.match(COOKIE)![1], key);
@@ -96,10 +96,10 @@ for (const version of DJANGO_VERSIONS) {
 
     test("flushing deletes the row and the cookie", async () => {
       const key = await djangoSession({ django: 1 });
-      const handler = withSession(async (_req, { session }) => {
+      const handler = withSession({ backend }, async (_req, { session }) => {
         await session.flush();
         return new Response("bye");
-      }, { backend });
+      });
       const response = await handler(request(`sessionid=${key}`));
       assert.equal(response.headers.get("set-cookie"), DELETED);
       assert.equal(response.headers.get("vary"), "Cookie");
@@ -108,20 +108,20 @@ for (const version of DJANGO_VERSIONS) {
 
     test("a handler that throws saves nothing and its error propagates", async () => {
       const key = await djangoSession({ django: 1 });
-      const handler = withSession(async (_req, { session }) => {
+      const handler = withSession({ backend }, async (_req, { session }) => {
         (await session.load()).set("django", 2);
         throw new RangeError("boom");
-      }, { backend });
+      });
       await assert.rejects(handler(request(`sessionid=${key}`)), RangeError);
       assert.deepEqual(await dj.run(DJANGO_READ, key), { django: 1 });
     });
 
     test("a 5xx response saves nothing", async () => {
       const key = await djangoSession({ django: 1 });
-      const handler = withSession(async (_req, { session }) => {
+      const handler = withSession({ backend }, async (_req, { session }) => {
         (await session.load()).set("django", 2);
         return new Response("down", { status: 503 });
-      }, { backend });
+      });
       const response = await handler(request(`sessionid=${key}`));
       assert.equal(response.headers.get("set-cookie"), null);
       assert.deepEqual(await dj.run(DJANGO_READ, key), { django: 1 });
@@ -129,11 +129,11 @@ for (const version of DJANGO_VERSIONS) {
 
     test("a session Django deleted meanwhile gives 400 (SessionInterrupted)", async () => {
       const key = await djangoSession({ django: 1 });
-      const handler = withSession(async (_req, { session }) => {
+      const handler = withSession({ backend }, async (_req, { session }) => {
         (await session.load()).set("django", 2);
         await dj.run(DJANGO_DELETE, key);
         return new Response("ok");
-      }, { backend });
+      });
       const response = await handler(request(`sessionid=${key}`));
       assert.equal(response.status, 400);
       assert.equal(response.headers.get("set-cookie"), null);
@@ -142,10 +142,10 @@ for (const version of DJANGO_VERSIONS) {
 }
 
 describe("withSession responses", () => {
-  const counting = withSession(async (_req, { session }) => {
+  const counting = withSession({ backend }, async (_req, { session }) => {
     (await session.load()).set("n", 1);
     return Response.redirect("http://app.test/next", 302);
-  }, { backend });
+  });
 
   test("a redirect (immutable headers) still gets its cookie", async () => {
     const response = await counting(request());
@@ -155,10 +155,10 @@ describe("withSession responses", () => {
   });
 
   test("a proxied fetch() response keeps its body and headers and gets the cookie", async () => {
-    const handler = withSession(async (_req, { session }) => {
+    const handler = withSession({ backend }, async (_req, { session }) => {
       (await session.load()).set("n", 1);
       return await fetch("data:text/plain;charset=utf-8,proxied");
-    }, { backend });
+    });
     const response = await handler(request());
     assert.equal(await response.text(), "proxied");
     assert.equal(response.headers.get("content-type"), "text/plain;charset=utf-8");
@@ -166,13 +166,13 @@ describe("withSession responses", () => {
   });
 
   test("Vary is extended and other cookies survive; the handler's own session cookie is replaced", async () => {
-    const handler = withSession(async (_req, { session }) => {
+    const handler = withSession({ backend }, async (_req, { session }) => {
       (await session.load()).set("n", 1);
       const headers = new Headers({ vary: "Accept-Encoding" });
       headers.append("set-cookie", "theme=dark; Path=/");
       headers.append("set-cookie", "sessionid=forged; Path=/");
       return new Response("x", { headers });
-    }, { backend });
+    });
     const response = await handler(request());
     assert.equal(response.headers.get("vary"), "Accept-Encoding, Cookie");
     const cookies = response.headers.getSetCookie();
@@ -182,10 +182,10 @@ describe("withSession responses", () => {
   });
 
   test("garbage cookies give an empty session, and reading it deletes the cookie", async () => {
-    const handler = withSession(async (_req, { session }) => {
+    const handler = withSession({ backend }, async (_req, { session }) => {
       await session.load();
       return new Response(String(session.get("n") ?? "none"));
-    }, { backend });
+    });
     const response = await handler(request('sessionid="\\"; sessionid=x\'--; ;;=;'));
     assert.equal(await response.text(), "none");
     assert.equal(response.headers.get("set-cookie"), DELETED);
@@ -193,8 +193,7 @@ describe("withSession responses", () => {
 
   test("extra server arguments (Deno's info, Bun's server) reach the handler", async () => {
     const handler = withSession(
-      (_req, _ctx, info: { remoteAddr: string }) => new Response(info.remoteAddr),
-      { backend },
+      { backend }, (_req, _ctx, info: { remoteAddr: string }) => new Response(info.remoteAddr),
     );
     assert.equal(await (await handler(request(), { remoteAddr: "127.0.0.9" })).text(), "127.0.0.9");
   });
@@ -202,10 +201,10 @@ describe("withSession responses", () => {
   test("a database that is down rejects with StoreUnavailable", async () => {
     const { default: postgres } = await import("postgres");
     const down = postgres("postgres://postgres@127.0.0.1:1/test", { max: 1, connect_timeout: 2 });
-    const handler = withSession(async (_req, { session }) => {
+    const handler = withSession({ backend: new PostgresBackend(down, { SECRET_KEY }) }, async (_req, { session }) => {
       await session.load();
       return new Response("unreachable");
-    }, { backend: new PostgresBackend(down, { SECRET_KEY }) });
+    });
     const key = "a".repeat(32);
     await assert.rejects(handler(request(`sessionid=${key}`)), StoreUnavailable);
     await down.end();
