@@ -16,10 +16,10 @@ const ITERATIONS: [version: number, iterations: number][] = [
 
 /**
  * Stored hashes with more iterations than this are refused (read as not matching) rather than
- * computed: 2³²−1 iterations would hold a CPU for minutes per login attempt. Ten times Django 6.1's
- * count leaves room for sites that raised theirs.
+ * computed: 2³²−1 iterations would hold a CPU for minutes per login attempt. Twenty times Django
+ * 5.2's count leaves room for sites that raised theirs.
  */
-export const MAX_PBKDF2_ITERATIONS = 15_000_000;
+export const MAX_PBKDF2_ITERATIONS = 20_000_000;
 
 /** Django's `salt_entropy` (128 bits) in characters of the 62-letter alphabet. */
 const SALT_CHARS = 22;
