@@ -12,7 +12,12 @@ import { BadPayload } from "../errors.ts";
 // Type only: signing never loads session code at runtime.
 import type { SessionData } from "./store.ts";
 import { legacyDecode, legacyEncode } from "./legacy_codec.ts";
-import { TimestampSigner } from "../signing/timestamp_signer.ts";
+import {
+  signObjectSync,
+  type TokenFormat,
+  tokenFormat,
+  unsignObjectSync,
+} from "../signing/token.ts";
 
 /** Django's settings that decide how session data is signed, in camelCase. */
 export interface SessionCodecOptions {
@@ -46,14 +51,20 @@ export interface SessionCodecOptions {
   onCorrupt?: (error: Error) => void;
 }
 
-function signerFor(options: SessionCodecOptions, legacyAlgorithm?: "sha1"): TimestampSigner {
-  return new TimestampSigner({
-    key: options.secretKey,
-    fallbackKeys: options.secretKeyFallbacks,
-    salt: `django.contrib.sessions.${options.storeClassName ?? "SessionStore"}`,
-    algorithm: "sha256",
-    legacyAlgorithm,
-  });
+// A TimestampSigner's format, made per call: the synchronous core (signing/token.ts) keeps the
+// prepared keys, so no signer object or promise stands between a session and its HMAC.
+function formatFor(options: SessionCodecOptions, legacyAlgorithm?: "sha1"): TokenFormat {
+  return tokenFormat(
+    {
+      key: options.secretKey,
+      fallbackKeys: options.secretKeyFallbacks,
+      salt: `django.contrib.sessions.${options.storeClassName ?? "SessionStore"}`,
+      algorithm: "sha256",
+      legacyAlgorithm,
+    },
+    "",
+    true,
+  );
 }
 
 /**
@@ -76,7 +87,11 @@ export function encodeSession(data: SessionData, options: SessionCodecOptions): 
   if (options.defaultHashingAlgorithm === "sha1") {
     return legacyEncode(data, options.secretKey, options.storeClassName ?? "SessionStore");
   }
-  return signerFor(options).signObject(data, { compress: options.compress ?? true });
+  try {
+    return Promise.resolve(signObjectSync(formatFor(options), data, options.compress ?? true));
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /**
@@ -104,9 +119,7 @@ export async function decodeSession(
     // Django's signed formats always contain ":"; base64 never does, so the format is unambiguous.
     // sha1 signatures too, as Django 3.1/3.2 accept them (their `Signer.legacy_algorithm`).
     const data = value.includes(":")
-      ? await signerFor(options, "sha1").unsignObject(value, {
-        maxDecompressedBytes: options.maxDecompressedBytes,
-      })
+      ? unsignObjectSync(formatFor(options, "sha1"), value, options)
       : await legacyDecode(
         value,
         [options.secretKey, ...options.secretKeyFallbacks ?? []],
