@@ -23,7 +23,7 @@ import {
   LITERAL,
   lookup,
 } from "./huffman.ts";
-import { CODE_LENGTH_ORDER } from "./deflate_format.ts";
+import { adler32, CODE_LENGTH_ORDER } from "./deflate_format.ts";
 
 // The tables of a dynamic block. With first levels of 9 and 6 bits, 852 and 592 entries hold the
 // largest (computed by zlib's `examples/enough.c` for this two-level layout).
@@ -263,21 +263,6 @@ function codes(s: Stream, litCode: HuffmanTable, distCode: HuffmanTable): void {
   s.settle(pos, buf, cnt);
   s.out = out;
   s.op = op;
-}
-
-/** RFC 1950 §8.2. Sums stay below 2^31 over 2048 bytes, so engines keep to integer arithmetic. */
-function adler32(bytes: Uint8Array, length: number): number {
-  let a = 1;
-  let b = 0;
-  for (let i = 0; i < length;) {
-    for (const stop = Math.min(length, i + 2048); i < stop; i++) {
-      a += bytes[i];
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return ((b << 16) | a) >>> 0;
 }
 
 /**
