@@ -38,26 +38,55 @@ function jsonBytes(text: string): Uint8Array {
   return json.subarray(0, n);
 }
 
+/** What `sign_object` takes the base64 of: the JSON, or its zlib when that saves more than a byte. */
+export interface PayloadBytes {
+  /** The bytes (in a reused buffer when the JSON is small: read them before the next call). */
+  readonly data: Uint8Array;
+  /** Whether they are zlib (the text then starts with `.`). */
+  readonly compressed: boolean;
+}
+
 /**
- * Serialises `value` as Django's `Signer.sign_object` does before signing; synchronous unless the
- * JSON is large enough for `CompressionStream`.
+ * Serialises `value` as Django's `Signer.sign_object` does before signing, up to the base64;
+ * synchronous unless the JSON is large enough for `CompressionStream`.
  *
  * @param value a JSON-able value (see `pythonJsonDumps`)
  * @param compress whether to try zlib
- * @returns the base64 text, `.`-prefixed when compressed
+ * @returns the bytes, and whether they are compressed
  * @throws {TypeError} when `value` is not JSON that Python reads back
  */
-export function encodePayload(value: unknown, compress: boolean): string | Promise<string> {
+export function payloadBytes(
+  value: unknown,
+  compress: boolean,
+): PayloadBytes | Promise<PayloadBytes> {
   const data = jsonBytes(pythonJsonDumps(value));
-  if (!compress || data.length < MIN_COMPRESSIBLE) return b64Encode(data);
+  if (!compress || data.length < MIN_COMPRESSIBLE) return { data, compressed: false };
   const compressed = deflate(data);
   return compressed instanceof Promise
     ? compressed.then((bytes) => smaller(bytes, data))
     : smaller(compressed, data);
 }
 
-function smaller(compressed: Uint8Array, data: Uint8Array): string {
-  return compressed.length < data.length - 1 ? "." + b64Encode(compressed) : b64Encode(data);
+function smaller(compressed: Uint8Array, data: Uint8Array): PayloadBytes {
+  return compressed.length < data.length - 1
+    ? { data: compressed, compressed: true }
+    : { data, compressed: false };
+}
+
+const payloadText = ({ data, compressed }: PayloadBytes) =>
+  (compressed ? "." : "") + b64Encode(data);
+
+/**
+ * {@linkcode payloadBytes} as text: the base64, `.`-prefixed when compressed.
+ *
+ * @param value a JSON-able value (see `pythonJsonDumps`)
+ * @param compress whether to try zlib
+ * @returns the base64 text
+ * @throws {TypeError} when `value` is not JSON that Python reads back
+ */
+export function encodePayload(value: unknown, compress: boolean): string | Promise<string> {
+  const payload = payloadBytes(value, compress);
+  return payload instanceof Promise ? payload.then(payloadText) : payloadText(payload);
 }
 
 /**

@@ -48,6 +48,44 @@ function encodeMessage(value: string): number {
   return n;
 }
 
+/**
+ * The shared message buffer, with room for `size` bytes; what it held may be gone. For a caller
+ * that writes the message as bytes and then signs it with {@linkcode signMessage}.
+ */
+export function messageRoom(size: number): Uint8Array {
+  if (size > message.length) message = new Uint8Array(Math.max(size, 2 * message.length));
+  return message;
+}
+
+/** Writes the UTF-8 of `text` (short: a separator, a timestamp) into `message` at `at`; returns the end. */
+export function putText(text: string, at: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return at - i + encoder.encodeInto(text, message.subarray(at - i)).written;
+    message[at++] = code;
+  }
+  return at;
+}
+
+const utf8Decoder = new TextDecoder();
+
+/**
+ * Django's `Signer.sign` of a value already written as bytes: signs `message[0 .. length)`,
+ * appends the separator and the signature there, and reads the whole back as one string.
+ *
+ * @param keys the key salt, secret and hash
+ * @param length the value's length in `message`, which must have room for 3 bytes per character of
+ *   `sep` and 43 more after it
+ * @param sep the separator
+ * @returns the signed value
+ */
+export function signMessage(keys: SignatureKeys, length: number, sep: string): string {
+  const key = saltedKey(keys.algorithm, keys.keySalt, keys.key)!;
+  const mac = macOf(key, length);
+  const end = b64EncodeInto(mac, key.macBytes, message, putText(sep, length));
+  return utf8Decoder.decode(message.subarray(0, end));
+}
+
 function macOf(key: Hmac, length: number): Uint8Array {
   return key.signInto(message, length, macs[key.macBytes]);
 }

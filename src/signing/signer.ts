@@ -99,7 +99,7 @@ export class Signer {
   /** The HMAC hash. */
   readonly algorithm: Algorithm;
   /** Keys, hashes, separator and clock, for the synchronous core (`token.ts`). */
-  protected readonly format: TokenFormat;
+  readonly #format: TokenFormat;
   /** Whether the core computes the signatures (SHA-1, SHA-256), or Web Crypto does (SHA-512). */
   readonly #sync: boolean;
 
@@ -111,11 +111,11 @@ export class Signer {
    */
   constructor(options: SignerOptions) {
     const target = new.target as typeof Signer;
-    this.format = tokenFormat(options, target.djangoName, target.timestamped);
-    this.sep = this.format.sep;
-    this.salt = this.format.keySalt.slice(0, -"signer".length);
+    this.#format = tokenFormat(options, target.djangoName, target.timestamped);
+    this.sep = this.#format.sep;
+    this.salt = this.#format.keySalt.slice(0, -"signer".length);
     this.algorithm = options.algorithm ?? "sha256";
-    this.#sync = isSync(this.format);
+    this.#sync = isSync(this.#format);
   }
 
   /**
@@ -126,9 +126,9 @@ export class Signer {
    * @default key the signer's key
    * @returns unpadded URL-safe base64 (43 characters for sha256, 27 for sha1)
    */
-  async signature(value: string, key: string = this.format.key): Promise<string> {
-    if (this.#sync) return signatureOf({ ...this.format, key }, value);
-    return b64Encode(await saltedHmac(this.format.keySalt, value, key, this.algorithm));
+  async signature(value: string, key: string = this.#format.key): Promise<string> {
+    if (this.#sync) return signatureOf({ ...this.#format, key }, value);
+    return b64Encode(await saltedHmac(this.#format.keySalt, value, key, this.algorithm));
   }
 
   /**
@@ -138,7 +138,7 @@ export class Signer {
    * @returns the signed value
    */
   async sign(value: string): Promise<string> {
-    if (this.#sync) return signToken(this.format, value);
+    if (this.#sync) return signToken(this.#format, value);
     return `${value}${this.sep}${await this.signature(value)}`;
   }
 
@@ -150,15 +150,15 @@ export class Signer {
    * @throws {BadSignature} when there is no separator or no key's signature matches
    */
   async unsign(signed: string): Promise<string> {
-    return this.#sync ? unsignToken(this.format, signed) : await this.#unsignAsync(signed);
+    return this.#sync ? unsignToken(this.#format, signed) : await this.#unsignAsync(signed);
   }
 
   /** `unsign` with Web Crypto's SHA-512, one key after the other. */
   async #unsignAsync(signed: string): Promise<string> {
-    const at = signatureStart(this.format, signed);
+    const at = signatureStart(this.#format, signed);
     const value = signed.slice(0, at);
     const signature = signed.slice(at + this.sep.length);
-    const { key, fallbackKeys = [], keySalt, legacyAlgorithm } = this.format;
+    const { key, fallbackKeys = [], keySalt, legacyAlgorithm } = this.#format;
     for (const secret of [key, ...fallbackKeys]) {
       for (
         const algorithm of legacyAlgorithm ? [this.algorithm, legacyAlgorithm] : [this.algorithm]
@@ -180,7 +180,7 @@ export class Signer {
    */
   async signObject(value: unknown, options: SignObjectOptions = {}): Promise<string> {
     const compress = options.compress ?? false;
-    if (this.#sync) return signObjectSync(this.format, value, compress);
+    if (this.#sync) return signObjectSync(this.#format, value, compress);
     return this.sign(await encodePayload(value, compress));
   }
 
@@ -194,7 +194,7 @@ export class Signer {
    * @throws {BadPayload} when the verified payload cannot be decoded or inflates past the cap
    */
   async unsignObject<T = unknown>(signed: string, options: UnsignObjectOptions = {}): Promise<T> {
-    if (this.#sync) return unsignObjectSync(this.format, signed, options) as T;
-    return readPayload(this.format, await this.#unsignAsync(signed), options) as T;
+    if (this.#sync) return unsignObjectSync(this.#format, signed, options) as T;
+    return readPayload(this.#format, await this.#unsignAsync(signed), options) as T;
   }
 }

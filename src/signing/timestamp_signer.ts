@@ -6,7 +6,7 @@
  */
 
 import { Signer, type SignerOptions, type UnsignObjectOptions } from "./signer.ts";
-import { checkStamp, stamp } from "./token.ts";
+import { checkStamp, stamp, type TokenFormat, tokenFormat } from "./token.ts";
 
 /** Options of {@linkcode TimestampSigner}. */
 export interface TimestampSignerOptions extends SignerOptions {
@@ -39,6 +39,8 @@ export class TimestampSigner extends Signer {
   protected static override readonly djangoName: string = "django.core.signing.TimestampSigner";
   /** Whether the class signs a timestamp. */
   protected static override readonly timestamped: boolean = true;
+  /** The same format as `Signer`'s (kept private there), for the separator and the clock. */
+  readonly #format: TokenFormat;
 
   /**
    * Creates a timestamp signer.
@@ -48,6 +50,7 @@ export class TimestampSigner extends Signer {
    */
   constructor(options: TimestampSignerOptions) {
     super(options);
+    this.#format = tokenFormat(options, (new.target as typeof TimestampSigner).djangoName, true);
   }
 
   /**
@@ -57,7 +60,7 @@ export class TimestampSigner extends Signer {
    * @returns `value:<base62 seconds>:<signature>`
    */
   override sign(value: string): Promise<string> {
-    return super.sign(stamp(this.format, value));
+    return super.sign(stamp(this.#format, value));
   }
 
   /**
@@ -71,7 +74,7 @@ export class TimestampSigner extends Signer {
    */
   override async unsign(signed: string, options: UnsignTimestampOptions = {}): Promise<string> {
     const verified = await super.unsign(signed);
-    return verified.slice(0, checkStamp(this.format, verified, options.maxAge));
+    return verified.slice(0, checkStamp(this.#format, verified, options.maxAge));
   }
 
   /**

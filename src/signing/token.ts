@@ -11,8 +11,16 @@
 import { BadPayload, BadSignature, SignatureExpired } from "../errors.ts";
 import { base62Decode, base62Encode } from "../primitives/base64.ts";
 import type { Algorithm } from "../primitives/crypto.ts";
-import { decodePayload, encodePayload } from "./payload.ts";
-import { type SignatureKeys, signatureOf, verifies } from "./signature.ts";
+import { b64EncodeInto } from "../primitives/base64.ts";
+import { decodePayload, type PayloadBytes, payloadBytes } from "./payload.ts";
+import {
+  messageRoom,
+  putText,
+  type SignatureKeys,
+  signatureOf,
+  signMessage,
+  verifies,
+} from "./signature.ts";
 
 /** Everything a token is signed and read with. */
 export interface TokenFormat extends SignatureKeys {
@@ -145,7 +153,8 @@ export function checkStamp(format: TokenFormat, verified: string, maxAge?: numbe
 
 /**
  * Signs a JSON-able value (Django's `sign_object`, timestamped when the format is); synchronous
- * unless the JSON is large enough for `CompressionStream`.
+ * unless the JSON is large enough for `CompressionStream`. The token is written as bytes (base64,
+ * timestamp, signature) beside the HMAC's input and read back as a string once.
  *
  * @throws {TypeError} when `value` holds something Python's JSON cannot give back
  */
@@ -154,10 +163,23 @@ export function signObjectSync(
   value: unknown,
   compress: boolean,
 ): string | Promise<string> {
-  const sign = (payload: string) =>
-    signToken(format, format.now ? stamp(format, payload) : payload);
-  const payload = encodePayload(value, compress);
-  return typeof payload === "string" ? sign(payload) : payload.then(sign);
+  const payload = payloadBytes(value, compress);
+  return payload instanceof Promise
+    ? payload.then((bytes) => signPayload(format, bytes))
+    : signPayload(format, payload);
+}
+
+function signPayload(format: TokenFormat, { data, compressed }: PayloadBytes): string {
+  const { sep, now } = format;
+  const time = now ? base62Encode(Math.floor(now() / 1000)) : "";
+  const message = messageRoom(
+    2 + Math.ceil(data.length / 3) * 4 + 6 * sep.length + time.length + 43,
+  );
+  let at = 0;
+  if (compressed) message[at++] = 0x2e; // "."
+  at = b64EncodeInto(data, data.length, message, at);
+  if (now) at = putText(time, putText(sep, at));
+  return signMessage(format, at, sep);
 }
 
 /**
