@@ -17,14 +17,14 @@ export type Algorithm = "sha1" | "sha256" | "sha512";
 const SYNC: Partial<Record<Algorithm, HashFunction>> = { sha1, sha256 };
 const encoder = new TextEncoder();
 
-/** A prepared HMAC key: the MAC of a message. */
-type Mac = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+/** A prepared HMAC key: ours for SHA-1/SHA-256, Web Crypto's (once imported) for SHA-512. */
+type Prepared = Hmac | CryptoKey | Promise<CryptoKey>;
 
 /** At most this many prepared keys are kept; past it, all are dropped (secrets x salts is small). */
 const CACHE_LIMIT = 256;
 
 /** Prepared keys by algorithm, then by two strings the caller already holds: no id string is built. */
-type KeyTable = Record<Algorithm, Map<string, Map<string, Mac | Promise<Mac>>>>;
+type KeyTable = Record<Algorithm, Map<string, Map<string, Prepared>>>;
 const keyTable = (): KeyTable => ({ sha1: new Map(), sha256: new Map(), sha512: new Map() });
 /** Salted keys by key salt, then secret. */
 const salted = keyTable();
@@ -37,8 +37,8 @@ function cached(
   algorithm: Algorithm,
   first: string,
   second: string,
-  make: () => Mac | Promise<Mac>,
-): Mac | Promise<Mac> {
+  make: () => Prepared,
+): Prepared {
   if (!Object.hasOwn(table, algorithm)) {
     throw new TypeError(`Unsupported algorithm ${JSON.stringify(algorithm)}`);
   }
@@ -49,16 +49,16 @@ function cached(
     for (const map of [...Object.values(salted), ...Object.values(raw)]) map.clear();
     cachedCount = 0;
   }
-  const bySecond = table[algorithm].get(first) ?? new Map<string, Mac | Promise<Mac>>();
+  const bySecond = table[algorithm].get(first) ?? new Map<string, Prepared>();
   table[algorithm].set(first, bySecond);
   bySecond.set(second, made);
   cachedCount++;
-  if (typeof made !== "function") {
+  if (made instanceof Promise) {
     // Once imported, the key replaces its promise; a failed import is forgotten, so the next call
     // tries again.
-    const settle = (mac?: Mac) => {
+    const settle = (key?: CryptoKey) => {
       if (bySecond.get(second) !== made) return;
-      if (mac) bySecond.set(second, mac);
+      if (key) bySecond.set(second, key);
       else bySecond.delete(second);
     };
     made.then(settle, () => settle());
@@ -71,20 +71,22 @@ function hashOf(algorithm: Algorithm): string {
   throw new TypeError(`Unsupported algorithm ${JSON.stringify(algorithm)}`);
 }
 
-function prepare(algorithm: Algorithm, raw: Uint8Array): Mac | Promise<Mac> {
+function prepare(algorithm: Algorithm, raw: Uint8Array): Prepared {
   const fn = SYNC[algorithm];
-  if (fn) {
-    const mac = new Hmac(fn, raw);
-    return (data) => mac.sign(data);
-  }
+  if (fn) return new Hmac(fn, raw);
   return crypto.subtle.importKey(
     "raw",
     raw as Uint8Array<ArrayBuffer>,
     { name: "HMAC", hash: hashOf(algorithm) },
     false,
     ["sign"],
-  ).then((key) => async (data) =>
-    new Uint8Array(await crypto.subtle.sign("HMAC", key, data as Uint8Array<ArrayBuffer>))
+  );
+}
+
+async function sign(key: Prepared, data: Uint8Array): Promise<Uint8Array> {
+  if (key instanceof Hmac) return key.sign(data);
+  return new Uint8Array(
+    await crypto.subtle.sign("HMAC", await key, data as Uint8Array<ArrayBuffer>),
   );
 }
 
@@ -122,12 +124,36 @@ export async function hmac(
   data: Uint8Array,
 ): Promise<Uint8Array> {
   const id = String.fromCharCode(...keyBytes);
-  return (await cached(raw, algorithm, "", id, () => prepare(algorithm, keyBytes)))(data);
+  return await sign(cached(raw, algorithm, "", id, () => prepare(algorithm, keyBytes)), data);
 }
 
 /**
- * Django's `salted_hmac` key schedule: HMAC under `H(keySalt + secret)`. The prepared key is cached
- * per (algorithm, keySalt, secret), so the digest and the key set-up happen once per triple.
+ * Django's `salted_hmac` key, prepared synchronously: HMAC under `H(keySalt + secret)`, cached per
+ * (algorithm, keySalt, secret), so the digest and the key set-up happen once per triple.
+ *
+ * @param algorithm the hash function, used both to derive the key and for the HMAC
+ * @param keySalt the namespace (Django's `key_salt`)
+ * @param secret the secret (Django's `SECRET_KEY` or one of its fallbacks)
+ * @returns the prepared key, or `undefined` for SHA-512, which only Web Crypto computes
+ * @throws {TypeError} on an unsupported algorithm
+ */
+export function saltedKey(algorithm: Algorithm, keySalt: string, secret: string): Hmac | undefined {
+  const fn = SYNC[algorithm];
+  if (!fn) {
+    hashOf(algorithm);
+    return undefined;
+  }
+  return cached(
+    salted,
+    algorithm,
+    keySalt,
+    secret,
+    () => prepare(algorithm, hash(fn, encoder.encode(keySalt + secret))),
+  ) as Hmac;
+}
+
+/**
+ * Django's `salted_hmac`: the MAC of `data` under `H(keySalt + secret)` (see {@linkcode saltedKey}).
  *
  * @param algorithm the hash function, used both to derive the key and for the HMAC
  * @param keySalt the namespace (Django's `key_salt`)
@@ -141,14 +167,18 @@ export async function saltedHmacBytes(
   secret: string,
   data: Uint8Array,
 ): Promise<Uint8Array> {
-  const mac = await cached(salted, algorithm, keySalt, secret, () => {
-    const fn = SYNC[algorithm];
-    const material = encoder.encode(keySalt + secret);
-    return fn
-      ? prepare(algorithm, hash(fn, material))
-      : digest(algorithm, material).then((key) => prepare(algorithm, key));
-  });
-  return mac(data);
+  const key = saltedKey(algorithm, keySalt, secret) ??
+    cached(
+      salted,
+      algorithm,
+      keySalt,
+      secret,
+      () =>
+        digest(algorithm, encoder.encode(keySalt + secret)).then((key) =>
+          prepare(algorithm, key) as Promise<CryptoKey>
+        ),
+    );
+  return await sign(key, data);
 }
 
 /**

@@ -1,32 +1,15 @@
 /**
- * What RFC 1951 fixes for both directions, shared by `deflate.ts` and `inflate.ts`/`huffman.ts`:
- * the order in which a dynamic block's header sends its code length code lengths, and the bit
- * reversal of prefix codes (packed most significant bit first, §3.1.1).
+ * What RFC 1950/1951 fix for both directions, shared by the compressor and `inflate.ts`/`huffman.ts`:
+ * the order in which a dynamic block's header sends its code length code lengths, the bit reversal
+ * of prefix codes (packed most significant bit first, §3.1.1), and zlib's Adler-32 checksum.
  *
  * @module
  */
 
 /** RFC 1951 §3.2.7: the order of the code length code lengths in a dynamic block's header. */
+// deno-fmt-ignore
 export const CODE_LENGTH_ORDER: readonly number[] = [
-  16,
-  17,
-  18,
-  0,
-  8,
-  7,
-  9,
-  6,
-  10,
-  5,
-  11,
-  4,
-  12,
-  3,
-  13,
-  2,
-  14,
-  1,
-  15,
+  16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
 ];
 
 const REVERSED_BYTE = Uint8Array.from({ length: 256 }, (_, byte) => {
@@ -44,4 +27,26 @@ const REVERSED_BYTE = Uint8Array.from({ length: 256 }, (_, byte) => {
  */
 export function reverseBits(code: number, bits: number): number {
   return ((REVERSED_BYTE[code & 255] << 8) | REVERSED_BYTE[code >>> 8]) >>> (16 - bits);
+}
+
+/**
+ * Adler-32 (RFC 1950 §9) of `bytes[0 .. length)`. The modulo is deferred over runs of 2048 bytes,
+ * short enough that the sums stay below 2^31 and engines keep to integer arithmetic.
+ *
+ * @param bytes the data
+ * @param length how many of its bytes
+ * @returns the checksum, unsigned
+ */
+export function adler32(bytes: Uint8Array, length: number): number {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < length;) {
+    for (const stop = Math.min(length, i + 2048); i < stop; i++) {
+      a += bytes[i];
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
 }

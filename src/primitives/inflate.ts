@@ -23,7 +23,7 @@ import {
   LITERAL,
   lookup,
 } from "./huffman.ts";
-import { CODE_LENGTH_ORDER } from "./deflate_format.ts";
+import { adler32, CODE_LENGTH_ORDER } from "./deflate_format.ts";
 
 // The tables of a dynamic block. With first levels of 9 and 6 bits, 852 and 592 entries hold the
 // largest (computed by zlib's `examples/enough.c` for this two-level layout).
@@ -75,8 +75,8 @@ class Stream {
   op = 0;
   out: Uint8Array;
 
-  constructor(readonly data: Uint8Array, readonly max: number) {
-    this.out = new Uint8Array(Math.min(max, Math.max(256, 4 * data.length)));
+  constructor(readonly data: Uint8Array, readonly max: number, out: Uint8Array) {
+    this.out = out;
   }
 
   /** The next `n` bits (up to 8). */
@@ -265,21 +265,6 @@ function codes(s: Stream, litCode: HuffmanTable, distCode: HuffmanTable): void {
   s.op = op;
 }
 
-/** RFC 1950 §8.2. Sums stay below 2^31 over 2048 bytes, so engines keep to integer arithmetic. */
-function adler32(bytes: Uint8Array, length: number): number {
-  let a = 1;
-  let b = 0;
-  for (let i = 0; i < length;) {
-    for (const stop = Math.min(length, i + 2048); i < stop; i++) {
-      a += bytes[i];
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return ((b << 16) | a) >>> 0;
-}
-
 /**
  * Inflates a zlib stream as Python's `zlib.decompress(data)` does: bytes after the Adler-32 are
  * ignored, and the header's window size must be at most 32 KiB but, as in zlib, does not limit
@@ -297,6 +282,32 @@ function adler32(bytes: Uint8Array, length: number): number {
  * ```
  */
 export function inflate(data: Uint8Array, maxBytes: number): Uint8Array {
+  const s = run(data, maxBytes, new Uint8Array(Math.min(maxBytes, Math.max(256, 4 * data.length))));
+  return s.out.subarray(0, s.op);
+}
+
+/** The output buffer {@linkcode inflateTransient} reuses, grown up to `SHARED_MAX`. */
+let shared: Uint8Array = new Uint8Array(4096);
+const SHARED_MAX = 1 << 18;
+
+/**
+ * {@linkcode inflate} into a buffer that the next call overwrites: for a caller that reads the
+ * result at once (the payload decoder turns it into a string), a fresh output array per session
+ * costs more than the decoding.
+ *
+ * @param data the zlib stream
+ * @param maxBytes the largest output accepted
+ * @returns a view of the inflated bytes, valid until the next call
+ * @throws {BadPayload} when the stream is not valid zlib or inflates past `maxBytes`
+ */
+export function inflateTransient(data: Uint8Array, maxBytes: number): Uint8Array {
+  // A buffer longer than the cap is cut to it: the decoder checks the cap only when it grows one.
+  const s = run(data, maxBytes, shared.length > maxBytes ? shared.subarray(0, maxBytes) : shared);
+  if (s.out.length > shared.length && s.out.length <= SHARED_MAX) shared = s.out;
+  return s.out.subarray(0, s.op);
+}
+
+function run(data: Uint8Array, maxBytes: number, out: Uint8Array): Stream {
   if (data.length < 2) throw truncated();
   // RFC 1950 §2.2: CMF and FLG, a multiple of 31 as a big-endian number.
   const cmf = data[0];
@@ -304,7 +315,7 @@ export function inflate(data: Uint8Array, maxBytes: number): Uint8Array {
   if ((cmf & 15) !== 8) throw invalid("unknown compression method");
   if (cmf >> 4 > 7) throw invalid("invalid window size");
   if (data[1] & 0x20) throw invalid("a preset dictionary is needed");
-  const s = new Stream(data, maxBytes);
+  const s = new Stream(data, maxBytes, out);
   let last: number;
   do {
     last = s.bits(1);
@@ -320,5 +331,5 @@ export function inflate(data: Uint8Array, maxBytes: number): Uint8Array {
   const { pos } = s;
   const check = (data[pos] << 24) | (data[pos + 1] << 16) | (data[pos + 2] << 8) | data[pos + 3];
   if (check >>> 0 !== adler32(s.out, s.op)) throw invalid("incorrect data check");
-  return s.out.subarray(0, s.op);
+  return s;
 }

@@ -38,85 +38,24 @@ function loadWords(bytes: Uint8Array, offset: number): void {
 
 const rotl = (x: number, n: number) => (x << n) | (x >>> (32 - n));
 
+// deno-fmt-ignore
 const K256 = Int32Array.from([
-  0x428a2f98,
-  0x71374491,
-  0xb5c0fbcf,
-  0xe9b5dba5,
-  0x3956c25b,
-  0x59f111f1,
-  0x923f82a4,
-  0xab1c5ed5,
-  0xd807aa98,
-  0x12835b01,
-  0x243185be,
-  0x550c7dc3,
-  0x72be5d74,
-  0x80deb1fe,
-  0x9bdc06a7,
-  0xc19bf174,
-  0xe49b69c1,
-  0xefbe4786,
-  0x0fc19dc6,
-  0x240ca1cc,
-  0x2de92c6f,
-  0x4a7484aa,
-  0x5cb0a9dc,
-  0x76f988da,
-  0x983e5152,
-  0xa831c66d,
-  0xb00327c8,
-  0xbf597fc7,
-  0xc6e00bf3,
-  0xd5a79147,
-  0x06ca6351,
-  0x14292967,
-  0x27b70a85,
-  0x2e1b2138,
-  0x4d2c6dfc,
-  0x53380d13,
-  0x650a7354,
-  0x766a0abb,
-  0x81c2c92e,
-  0x92722c85,
-  0xa2bfe8a1,
-  0xa81a664b,
-  0xc24b8b70,
-  0xc76c51a3,
-  0xd192e819,
-  0xd6990624,
-  0xf40e3585,
-  0x106aa070,
-  0x19a4c116,
-  0x1e376c08,
-  0x2748774c,
-  0x34b0bcb5,
-  0x391c0cb3,
-  0x4ed8aa4a,
-  0x5b9cca4f,
-  0x682e6ff3,
-  0x748f82ee,
-  0x78a5636f,
-  0x84c87814,
-  0x8cc70208,
-  0x90befffa,
-  0xa4506ceb,
-  0xbef9a3f7,
-  0xc67178f2,
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
 /** SHA-256 (FIPS 180-4 §6.2). */
 export const sha256: HashFunction = {
   digestBytes: 32,
+  // deno-fmt-ignore
   iv: Int32Array.from([
-    0x6a09e667,
-    0xbb67ae85,
-    0x3c6ef372,
-    0xa54ff53a,
-    0x510e527f,
-    0x9b05688c,
-    0x1f83d9ab,
-    0x5be0cd19,
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ]),
   compress(state, bytes, offset) {
     loadWords(bytes, offset);
@@ -143,7 +82,14 @@ export const sha256: HashFunction = {
       b = a;
       a = (t1 + t2) | 0;
     }
-    addInto(state, a, b, c, d, e, f, g, h);
+    state[0] = (state[0] + a) | 0;
+    state[1] = (state[1] + b) | 0;
+    state[2] = (state[2] + c) | 0;
+    state[3] = (state[3] + d) | 0;
+    state[4] = (state[4] + e) | 0;
+    state[5] = (state[5] + f) | 0;
+    state[6] = (state[6] + g) | 0;
+    state[7] = (state[7] + h) | 0;
   },
 };
 
@@ -170,35 +116,36 @@ export const sha1: HashFunction = {
       b = a;
       a = t;
     }
-    addInto(state, a, b, c, d, e);
+    state[0] = (state[0] + a) | 0;
+    state[1] = (state[1] + b) | 0;
+    state[2] = (state[2] + c) | 0;
+    state[3] = (state[3] + d) | 0;
+    state[4] = (state[4] + e) | 0;
   },
 };
 
-function addInto(state: Int32Array, ...words: number[]): void {
-  for (let i = 0; i < words.length; i++) state[i] = (state[i] + words[i]) | 0;
-}
-
 /**
- * Finishes a hash: absorbs `data` into a copy of `state`, which has already absorbed `prior` bytes
- * (whole blocks), pads, and writes the digest into `out`, which it returns.
+ * Finishes a hash: absorbs `data[0 .. length)` into a copy of `state`, which has already absorbed
+ * `prior` bytes (whole blocks), pads, and writes the digest into `out`, which it returns.
  */
 function finish(
   fn: HashFunction,
   state: Int32Array,
   prior: number,
   data: Uint8Array,
+  length: number,
   out: Uint8Array,
 ): Uint8Array {
   h.set(state);
-  const whole = data.length - (data.length % BLOCK);
+  const whole = length - (length % BLOCK);
   for (let offset = 0; offset < whole; offset += BLOCK) fn.compress(h, data, offset);
-  const rest = data.length - whole;
-  const blocks = rest + 9 > BLOCK ? 2 : 1;
-  const end = blocks * BLOCK;
-  tail.fill(0, 0, end);
-  tail.set(data.subarray(whole));
+  const rest = length - whole;
+  const end = rest + 9 > BLOCK ? 2 * BLOCK : BLOCK;
+  // A loop, not `tail.set(data.subarray(...))`: a view per call costs more than 55 byte copies.
+  for (let i = 0; i < rest; i++) tail[i] = data[whole + i];
   tail[rest] = 0x80;
-  const bits = (prior + data.length) * 8;
+  for (let i = rest + 1; i < end - 8; i++) tail[i] = 0;
+  const bits = (prior + length) * 8;
   const high = Math.floor(bits / 0x100000000);
   const low = bits >>> 0;
   for (let i = 0; i < 4; i++) {
@@ -206,7 +153,7 @@ function finish(
     tail[end - 4 + i] = low >>> (24 - 8 * i);
   }
   fn.compress(h, tail, 0);
-  if (blocks === 2) fn.compress(h, tail, BLOCK);
+  if (end > BLOCK) fn.compress(h, tail, BLOCK);
   for (let i = 0; i < fn.digestBytes; i++) out[i] = h[i >> 2] >>> (24 - 8 * (i & 3));
   return out;
 }
@@ -219,7 +166,7 @@ function finish(
  * @returns the digest
  */
 export function hash(fn: HashFunction, data: Uint8Array): Uint8Array {
-  return finish(fn, fn.iv, 0, data, new Uint8Array(fn.digestBytes));
+  return finish(fn, fn.iv, 0, data, data.length, new Uint8Array(fn.digestBytes));
 }
 
 /**
@@ -259,6 +206,11 @@ export class Hmac {
     return state;
   }
 
+  /** Bytes in a MAC: the hash's digest length, 20 or 32. */
+  get macBytes(): number {
+    return this.#fn.digestBytes;
+  }
+
   /**
    * The MAC of `data`.
    *
@@ -266,8 +218,20 @@ export class Hmac {
    * @returns the raw MAC (the hash's digest length)
    */
   sign(data: Uint8Array): Uint8Array {
+    return this.signInto(data, data.length, new Uint8Array(this.#fn.digestBytes));
+  }
+
+  /**
+   * The MAC of `data[0 .. length)`, written into `out` (no allocation: the hot path's form).
+   *
+   * @param data the message's buffer
+   * @param length the message's length
+   * @param out where the MAC goes: at least {@linkcode Hmac.macBytes} long
+   * @returns `out`
+   */
+  signInto(data: Uint8Array, length: number, out: Uint8Array): Uint8Array {
     const fn = this.#fn;
-    const inner = finish(fn, this.#inner, BLOCK, data, this.#innerDigest);
-    return finish(fn, this.#outer, BLOCK, inner, new Uint8Array(fn.digestBytes));
+    const inner = finish(fn, this.#inner, BLOCK, data, length, this.#innerDigest);
+    return finish(fn, this.#outer, BLOCK, inner, inner.length, out);
   }
 }

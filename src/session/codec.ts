@@ -12,7 +12,12 @@ import { BadPayload } from "../errors.ts";
 import { type DjangoSettings, resolveSettings, type Settings } from "../settings/settings.ts";
 import type { SessionData } from "./store.ts";
 import { legacyDecode, legacyEncode } from "./legacy_codec.ts";
-import { TimestampSigner } from "../signing/timestamp_signer.ts";
+import {
+  signObjectSync,
+  type TokenFormat,
+  tokenFormat,
+  unsignObjectSync,
+} from "../signing/token.ts";
 
 /** Our options of the session codec; Django's settings come in the settings object. */
 export interface SessionCodecOptions {
@@ -29,23 +34,31 @@ export interface SessionCodecOptions {
   onCorrupt?: (error: Error) => void;
 }
 
-/** One signer per settings object: its keys and salt never change. */
-const signers = new WeakMap<DjangoSettings, TimestampSigner>();
+/**
+ * One token format per settings object (its keys and salt never change): the synchronous core
+ * (signing/token.ts) keeps the prepared keys, so no signer object or promise stands between a
+ * session and its HMAC.
+ */
+const formats = new WeakMap<DjangoSettings, TokenFormat>();
 
-function signerFor(settings: DjangoSettings): TimestampSigner {
-  let signer = signers.get(settings);
-  if (!signer) {
-    signer = new TimestampSigner({
-      key: settings.SECRET_KEY,
-      fallbackKeys: [...settings.SECRET_KEY_FALLBACKS],
-      salt: `django.contrib.sessions.${settings.sessionStoreClass}`,
-      algorithm: "sha256",
-      // Django 3.1/3.2's `Signer.legacy_algorithm`: sha1 signatures still verify.
-      legacyAlgorithm: "sha1",
-    });
-    signers.set(settings, signer);
+function formatFor(settings: DjangoSettings): TokenFormat {
+  let format = formats.get(settings);
+  if (!format) {
+    format = tokenFormat(
+      {
+        key: settings.SECRET_KEY,
+        fallbackKeys: [...settings.SECRET_KEY_FALLBACKS],
+        salt: `django.contrib.sessions.${settings.sessionStoreClass}`,
+        algorithm: "sha256",
+        // Django 3.1/3.2's `Signer.legacy_algorithm`: sha1 signatures still verify.
+        legacyAlgorithm: "sha1",
+      },
+      "",
+      true,
+    );
+    formats.set(settings, format);
   }
-  return signer;
+  return format;
 }
 
 /**
@@ -76,7 +89,7 @@ export async function encodeSession(
   if (s.DEFAULT_HASHING_ALGORITHM === "sha1") {
     return await legacyEncode(data, s.SECRET_KEY, s.sessionStoreClass);
   }
-  return await signerFor(s).signObject(data, { compress: options.compress ?? true });
+  return await signObjectSync(formatFor(s), data, options.compress ?? true);
 }
 
 /**
@@ -108,7 +121,7 @@ export async function decodeSession(
     // Django's signed formats always contain ":"; base64 never does, so the format is unambiguous.
     // sha1 signatures too, as Django 3.1/3.2 accept them (their `Signer.legacy_algorithm`).
     const data = value.includes(":")
-      ? await signerFor(s).unsignObject(value, { maxDecompressedBytes: s.maxDecompressedBytes })
+      ? unsignObjectSync(formatFor(s), value, { maxDecompressedBytes: s.maxDecompressedBytes })
       : await legacyDecode(value, [s.SECRET_KEY, ...s.SECRET_KEY_FALLBACKS], s.sessionStoreClass);
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
       throw new BadPayload("Session data is not a JSON object");

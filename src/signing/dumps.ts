@@ -17,6 +17,11 @@
 
 import type { Algorithm } from "../primitives/crypto.ts";
 import { TimestampSigner } from "./timestamp_signer.ts";
+import { isSync, signObjectSync, tokenFormat, unsignObjectSync } from "./token.ts";
+
+/** `dumps`' salt, and Django's `TimestampSigner` default for an empty one. */
+const SALT = "django.core.signing";
+const EMPTY_SALT = "django.core.signing.TimestampSigner";
 
 /** Options of {@linkcode dumps}. */
 export interface DumpsOptions {
@@ -76,8 +81,17 @@ export interface LoadsOptions {
  * ```
  */
 export function dumps(value: unknown, options: DumpsOptions): Promise<string> {
-  const { salt = "django.core.signing", compress = false } = options;
-  return new TimestampSigner({ ...options, salt }).signObject(value, { compress });
+  // Not `async`: a synchronous body and no `await` is one promise, not two.
+  try {
+    const format = tokenFormat(options, EMPTY_SALT, true, options.salt ?? SALT);
+    const compress = options.compress ?? false;
+    if (isSync(format)) return Promise.resolve(signObjectSync(format, value, compress));
+    return new TimestampSigner({ ...options, salt: options.salt ?? SALT }).signObject(value, {
+      compress,
+    });
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /**
@@ -98,9 +112,14 @@ export function dumps(value: unknown, options: DumpsOptions): Promise<string> {
  * ```
  */
 export function loads<T = unknown>(signed: string, options: LoadsOptions): Promise<T> {
-  const { salt = "django.core.signing", maxAge, maxDecompressedBytes } = options;
-  return new TimestampSigner({ ...options, salt }).unsignObject<T>(signed, {
-    maxAge,
-    maxDecompressedBytes,
-  });
+  try {
+    const format = tokenFormat(options, EMPTY_SALT, true, options.salt ?? SALT);
+    if (isSync(format)) return Promise.resolve(unsignObjectSync(format, signed, options) as T);
+    return new TimestampSigner({ ...options, salt: options.salt ?? SALT }).unsignObject<T>(
+      signed,
+      options,
+    );
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

@@ -28,7 +28,52 @@
  * ```
  */
 export function pythonJsonDumps(value: unknown): string {
-  return write(value, []);
+  if (!plain(value, 0)) return write(value, []);
+  // Every number in `value` prints the same in both languages and everything else is JSON that
+  // both write alike but for ensure_ascii: the native serialiser, 5-10x faster than `write`.
+  const json = JSON.stringify(value);
+  NON_ASCII.lastIndex = 0;
+  return NON_ASCII.test(json) ? json.replace(NON_ASCII, escapeChar) : json;
+}
+
+/** Past this depth `plain` gives up, and `write` finds any cycle (or writes the deep value). */
+const PLAIN_DEPTH = 32;
+
+/**
+ * Whether `JSON.stringify(value)` writes what Python would: only strings, booleans, null, arrays
+ * without holes and plain objects, and numbers whose shortest form is Python's too (safe integers
+ * and finite numbers from 1e-4 up). Anything else is left to `write`, to write or to reject.
+ */
+function plain(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isSafeInteger(value) ||
+        (Number.isFinite(value) && !Number.isInteger(value) && Math.abs(value) >= 1e-4);
+    case "object": {
+      if (value === null) return true;
+      // JSON.stringify would call a toJSON (even an inherited one); `write` ignores it.
+      if (depth === PLAIN_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === "function") {
+        return false;
+      }
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value) || !plain(value[i], depth + 1)) return false;
+        }
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) {
+        if (!plain((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 function write(value: unknown, path: object[]): string {

@@ -7,9 +7,10 @@
  */
 
 import { BadPayload } from "../errors.ts";
-import { b64Decode, b64Encode } from "../primitives/base64.ts";
+import { b64DecodeInto, b64Encode } from "../primitives/base64.ts";
+import { inflateTransient } from "../primitives/inflate.ts";
 import { parseLatin1Json, pythonJsonDumps } from "./json.ts";
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, deflate, inflate } from "../primitives/zlib.ts";
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, deflate, SYNC_DEFLATE_LIMIT } from "../primitives/zlib.ts";
 
 const encoder = new TextEncoder();
 
@@ -19,27 +20,80 @@ const encoder = new TextEncoder();
  */
 const MIN_COMPRESSIBLE = 10;
 
+/** The payload's bytes, base64-decoded: grown, never shrunk (decoding never awaits). */
+let decoded = new Uint8Array(1024);
+
+/** The JSON's bytes: grown, never shrunk, and never handed to anything that awaits. */
+let json = new Uint8Array(1024);
+
 /**
- * Serialises `value` as Django's `Signer.sign_object` does before signing.
+ * The bytes of `text` (ASCII: `pythonJsonDumps` escapes the rest), in `json` when the compressor
+ * reads them synchronously, else in an array of their own that `CompressionStream` may keep.
+ */
+function jsonBytes(text: string): Uint8Array {
+  const n = text.length;
+  if (n > SYNC_DEFLATE_LIMIT) return encoder.encode(text);
+  if (n > json.length) json = new Uint8Array(Math.max(n, 2 * json.length));
+  for (let i = 0; i < n; i++) json[i] = text.charCodeAt(i);
+  return json.subarray(0, n);
+}
+
+/** What `sign_object` takes the base64 of: the JSON, or its zlib when that saves more than a byte. */
+export interface PayloadBytes {
+  /** The bytes (in a reused buffer when the JSON is small: read them before the next call). */
+  readonly data: Uint8Array;
+  /** Whether they are zlib (the text then starts with `.`). */
+  readonly compressed: boolean;
+}
+
+/**
+ * Serialises `value` as Django's `Signer.sign_object` does before signing, up to the base64;
+ * synchronous unless the JSON is large enough for `CompressionStream`.
  *
  * @param value a JSON-able value (see `pythonJsonDumps`)
  * @param compress whether to try zlib
- * @returns the base64 text, `.`-prefixed when compressed
+ * @returns the bytes, and whether they are compressed
  * @throws {TypeError} when `value` is not JSON that Python reads back
  */
-export async function encodePayload(value: unknown, compress: boolean): Promise<string> {
-  const data = encoder.encode(pythonJsonDumps(value));
-  if (compress && data.length >= MIN_COMPRESSIBLE) {
-    const compressed = await deflate(data);
-    if (compressed.length < data.length - 1) return "." + b64Encode(compressed);
-  }
-  return b64Encode(data);
+export function payloadBytes(
+  value: unknown,
+  compress: boolean,
+): PayloadBytes | Promise<PayloadBytes> {
+  const data = jsonBytes(pythonJsonDumps(value));
+  if (!compress || data.length < MIN_COMPRESSIBLE) return { data, compressed: false };
+  const compressed = deflate(data);
+  return compressed instanceof Promise
+    ? compressed.then((bytes) => smaller(bytes, data))
+    : smaller(compressed, data);
+}
+
+function smaller(compressed: Uint8Array, data: Uint8Array): PayloadBytes {
+  return compressed.length < data.length - 1
+    ? { data: compressed, compressed: true }
+    : { data, compressed: false };
+}
+
+const payloadText = ({ data, compressed }: PayloadBytes) =>
+  (compressed ? "." : "") + b64Encode(data);
+
+/**
+ * {@linkcode payloadBytes} as text: the base64, `.`-prefixed when compressed.
+ *
+ * @param value a JSON-able value (see `pythonJsonDumps`)
+ * @param compress whether to try zlib
+ * @returns the base64 text
+ * @throws {TypeError} when `value` is not JSON that Python reads back
+ */
+export function encodePayload(value: unknown, compress: boolean): string | Promise<string> {
+  const payload = payloadBytes(value, compress);
+  return payload instanceof Promise ? payload.then(payloadText) : payloadText(payload);
 }
 
 /**
  * Reads a verified payload back (Django's `Signer.unsign_object` after `unsign`).
  *
- * @param payload the base64 text, `.`-prefixed when compressed
+ * @param payload the text holding the payload, base64, `.`-prefixed when compressed
+ * @param end where the payload ends in it (the timestamp's separator, or its length)
  * @param maxDecompressedBytes the inflate cap
  * @default maxDecompressedBytes 1 MiB
  * @returns the parsed JSON value
@@ -47,18 +101,17 @@ export async function encodePayload(value: unknown, compress: boolean): Promise<
  */
 export function decodePayload(
   payload: string,
+  end: number = payload.length,
   maxDecompressedBytes: number = DEFAULT_MAX_DECOMPRESSED_BYTES,
 ): unknown {
-  const compressed = payload.startsWith(".");
-  let data: Uint8Array;
+  const compressed = payload.charCodeAt(0) === 0x2e; // "."
+  if (end > decoded.length) decoded = new Uint8Array(Math.max(end, 2 * decoded.length));
+  const length = b64DecodeInto(payload, compressed ? 1 : 0, end, decoded);
+  if (length < 0) throw new BadPayload("Invalid base64 payload");
+  const data = decoded.subarray(0, length);
+  const text = compressed ? inflateTransient(data, maxDecompressedBytes) : data;
   try {
-    data = b64Decode(compressed ? payload.slice(1) : payload);
-  } catch (error) {
-    throw new BadPayload(`Invalid base64 payload: ${(error as Error).message}`);
-  }
-  if (compressed) data = inflate(data, maxDecompressedBytes);
-  try {
-    return parseLatin1Json(data);
+    return parseLatin1Json(text);
   } catch (error) {
     throw new BadPayload(`Invalid JSON payload: ${(error as Error).message}`);
   }

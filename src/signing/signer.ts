@@ -11,8 +11,20 @@
 import { BadSignature } from "../errors.ts";
 import { b64Encode } from "../primitives/base64.ts";
 import { type Algorithm, timingSafeEqual } from "../primitives/crypto.ts";
-import { decodePayload, encodePayload } from "./payload.ts";
 import { saltedHmac } from "./salted_hmac.ts";
+import { signatureOf } from "./signature.ts";
+import { encodePayload } from "./payload.ts";
+import {
+  isSync,
+  readPayload,
+  signatureStart,
+  signObjectSync,
+  signToken,
+  type TokenFormat,
+  tokenFormat,
+  unsignObjectSync,
+  unsignToken,
+} from "./token.ts";
 
 /** Options of {@linkcode Signer} and {@linkcode TimestampSigner}. */
 export interface SignerOptions {
@@ -64,9 +76,6 @@ export interface UnsignObjectOptions {
   maxDecompressedBytes?: number;
 }
 
-// Django's _SEP_UNSAFE: `A-z` is the ASCII range A..z, which includes [\]^_ and the backtick.
-const UNSAFE_SEP = /^[A-z0-9\-_=]*$/;
-
 /**
  * Signs strings as Django's `Signer` does and verifies what Django signed.
  *
@@ -81,17 +90,18 @@ const UNSAFE_SEP = /^[A-z0-9\-_=]*$/;
 export class Signer {
   /** Django's `module.ClassName` of this class, the default salt. */
   protected static readonly djangoName: string = "django.core.signing.Signer";
+  /** Whether the class signs a timestamp. */
+  protected static readonly timestamped: boolean = false;
   /** The separator. */
   readonly sep: string;
   /** The salt. */
   readonly salt: string;
   /** The HMAC hash. */
   readonly algorithm: Algorithm;
-  readonly #keys: string[];
-  /** The algorithms `unsign` accepts, the signer's own first. */
-  readonly #algorithms: Algorithm[];
-  /** Django's `key_salt` of the signature: the salt + "signer". */
-  readonly #keySalt: string;
+  /** Keys, hashes, separator and clock, for the synchronous core (`token.ts`). */
+  readonly #format: TokenFormat;
+  /** Whether the core computes the signatures (SHA-1, SHA-256), or Web Crypto does (SHA-512). */
+  readonly #sync: boolean;
 
   /**
    * Creates a signer.
@@ -100,17 +110,12 @@ export class Signer {
    * @throws {TypeError} on an empty key or an unsafe separator
    */
   constructor(options: SignerOptions) {
-    const { key, sep = ":", salt, algorithm = "sha256", fallbackKeys = [] } = options;
-    if (!key) throw new TypeError("Signer needs a non-empty key");
-    if (UNSAFE_SEP.test(sep)) {
-      throw new TypeError(`Unsafe Signer separator: ${JSON.stringify(sep)}`);
-    }
-    this.sep = sep;
-    this.salt = salt || (new.target as typeof Signer).djangoName;
-    this.algorithm = algorithm;
-    this.#keys = [key, ...fallbackKeys];
-    this.#algorithms = options.legacyAlgorithm ? [algorithm, options.legacyAlgorithm] : [algorithm];
-    this.#keySalt = this.salt + "signer";
+    const target = new.target as typeof Signer;
+    this.#format = tokenFormat(options, target.djangoName, target.timestamped);
+    this.sep = this.#format.sep;
+    this.salt = this.#format.keySalt.slice(0, -"signer".length);
+    this.algorithm = options.algorithm ?? "sha256";
+    this.#sync = isSync(this.#format);
   }
 
   /**
@@ -121,12 +126,9 @@ export class Signer {
    * @default key the signer's key
    * @returns unpadded URL-safe base64 (43 characters for sha256, 27 for sha1)
    */
-  signature(value: string, key: string = this.#keys[0]): Promise<string> {
-    return this.#signature(value, key, this.algorithm);
-  }
-
-  async #signature(value: string, key: string, algorithm: Algorithm): Promise<string> {
-    return b64Encode(await saltedHmac(this.#keySalt, value, key, algorithm));
+  async signature(value: string, key: string = this.#format.key): Promise<string> {
+    if (this.#sync) return signatureOf({ ...this.#format, key }, value);
+    return b64Encode(await saltedHmac(this.#format.keySalt, value, key, this.algorithm));
   }
 
   /**
@@ -136,6 +138,7 @@ export class Signer {
    * @returns the signed value
    */
   async sign(value: string): Promise<string> {
+    if (this.#sync) return signToken(this.#format, value);
     return `${value}${this.sep}${await this.signature(value)}`;
   }
 
@@ -147,13 +150,21 @@ export class Signer {
    * @throws {BadSignature} when there is no separator or no key's signature matches
    */
   async unsign(signed: string): Promise<string> {
-    const at = signed.lastIndexOf(this.sep);
-    if (at < 0) throw new BadSignature(`No "${this.sep}" found in value`);
+    return this.#sync ? unsignToken(this.#format, signed) : await this.#unsignAsync(signed);
+  }
+
+  /** `unsign` with Web Crypto's SHA-512, one key after the other. */
+  async #unsignAsync(signed: string): Promise<string> {
+    const at = signatureStart(this.#format, signed);
     const value = signed.slice(0, at);
     const signature = signed.slice(at + this.sep.length);
-    for (const key of this.#keys) {
-      for (const algorithm of this.#algorithms) {
-        if (timingSafeEqual(signature, await this.#signature(value, key, algorithm))) return value;
+    const { key, fallbackKeys = [], keySalt, legacyAlgorithm } = this.#format;
+    for (const secret of [key, ...fallbackKeys]) {
+      for (
+        const algorithm of legacyAlgorithm ? [this.algorithm, legacyAlgorithm] : [this.algorithm]
+      ) {
+        const mac = await saltedHmac(keySalt, value, secret, algorithm);
+        if (timingSafeEqual(signature, b64Encode(mac))) return value;
       }
     }
     throw new BadSignature(`Signature "${signature}" does not match`);
@@ -168,7 +179,9 @@ export class Signer {
    * @throws {TypeError} when `value` holds something Python's JSON cannot give back
    */
   async signObject(value: unknown, options: SignObjectOptions = {}): Promise<string> {
-    return this.sign(await encodePayload(value, options.compress ?? false));
+    const compress = options.compress ?? false;
+    if (this.#sync) return signObjectSync(this.#format, value, compress);
+    return this.sign(await encodePayload(value, compress));
   }
 
   /**
@@ -181,6 +194,7 @@ export class Signer {
    * @throws {BadPayload} when the verified payload cannot be decoded or inflates past the cap
    */
   async unsignObject<T = unknown>(signed: string, options: UnsignObjectOptions = {}): Promise<T> {
-    return decodePayload(await this.unsign(signed), options.maxDecompressedBytes) as T;
+    if (this.#sync) return unsignObjectSync(this.#format, signed, options) as T;
+    return readPayload(this.#format, await this.#unsignAsync(signed), options) as T;
   }
 }

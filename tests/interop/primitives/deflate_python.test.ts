@@ -1,5 +1,5 @@
 /**
- * The synchronous zlib compressor (src/signing/deflate.ts), with Python's `zlib.decompress` as the
+ * The synchronous zlib compressor (src/primitives/deflate.ts), with Python's `zlib.decompress` as the
  * judge: one `/usr/bin/python3` per batch reads every (input, output) pair, says whether the output
  * inflates to the input and how long `zlib.compress` (level 6) makes it. Edge sizes, sessions
  * (sizes within 2 bytes of Python's), UTF-8, incompressible bytes (stored blocks), long runs,
