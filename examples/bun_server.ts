@@ -23,7 +23,8 @@ Bun.serve({
   hostname: HOST,
   port: SERVERS.bun,
   fetch: withSession(
-    { backend, user }, (request, context, server: BunServer) => {
+    { backend, user },
+    (request, context, server: BunServer) => {
       if (new URL(request.url).pathname === "/ip") {
         return new Response(server.requestIP(request)?.address ?? "unknown");
       }

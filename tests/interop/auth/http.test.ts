@@ -75,7 +75,8 @@ async function page(
 function adapters(loader: UserLoader<DjangoUser> | undefined, djangoVersion: string) {
   const backend = new SqliteBackend(db, { SECRET_KEY, djangoVersion });
   const wrapped = withSession<Record<string, unknown>, [], DjangoUser>(
-    { backend, user: loader }, (request, { session, user }) => page(request, session, user),
+    { backend, user: loader },
+    (request, { session, user }) => page(request, session, user),
   );
   const app = new Hono<SessionEnv<Record<string, unknown>, DjangoUser>>();
   app.use(djangoSession({ backend, user: loader }));

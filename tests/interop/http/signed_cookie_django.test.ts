@@ -37,14 +37,17 @@ result = [json.loads(response.content), morsel.OutputString() if morsel else Non
 `;
 
 /** Our server: the same view behind `withSession`. */
-const ours = withSession({ backend: new SignedCookieBackend({ SECRET_KEY }) }, async (request, { session }) => {
-  await session.load();
-  const seen = Object.fromEntries(session.entries());
-  const { set, flush } = JSON.parse(request.headers.get("x-do")!);
-  session.update(set);
-  if (flush) await session.flush();
-  return Response.json(seen);
-});
+const ours = withSession(
+  { backend: new SignedCookieBackend({ SECRET_KEY }) },
+  async (request, { session }) => {
+    await session.load();
+    const seen = Object.fromEntries(session.entries());
+    const { set, flush } = JSON.parse(request.headers.get("x-do")!);
+    session.update(set);
+    if (flush) await session.flush();
+    return Response.json(seen);
+  },
+);
 
 /** A browser's cookie jar for one cookie: what the next request sends. */
 class Browser {

@@ -193,7 +193,8 @@ describe("withSession responses", () => {
 
   test("extra server arguments (Deno's info, Bun's server) reach the handler", async () => {
     const handler = withSession(
-      { backend }, (_req, _ctx, info: { remoteAddr: string }) => new Response(info.remoteAddr),
+      { backend },
+      (_req, _ctx, info: { remoteAddr: string }) => new Response(info.remoteAddr),
     );
     assert.equal(await (await handler(request(), { remoteAddr: "127.0.0.9" })).text(), "127.0.0.9");
   });
@@ -201,10 +202,13 @@ describe("withSession responses", () => {
   test("a database that is down rejects with StoreUnavailable", async () => {
     const { default: postgres } = await import("postgres");
     const down = postgres("postgres://postgres@127.0.0.1:1/test", { max: 1, connect_timeout: 2 });
-    const handler = withSession({ backend: new PostgresBackend(down, { SECRET_KEY }) }, async (_req, { session }) => {
-      await session.load();
-      return new Response("unreachable");
-    });
+    const handler = withSession(
+      { backend: new PostgresBackend(down, { SECRET_KEY }) },
+      async (_req, { session }) => {
+        await session.load();
+        return new Response("unreachable");
+      },
+    );
     const key = "a".repeat(32);
     await assert.rejects(handler(request(`sessionid=${key}`)), StoreUnavailable);
     await down.end();

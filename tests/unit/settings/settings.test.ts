@@ -309,10 +309,13 @@ describe("the plain input object is taken wherever the settings are", () => {
     assert.throws(() => sessionCookie("abcdefgh", 60, 0, bad), ImproperlyConfigured);
     assert.throws(() => deletionCookie(bad), ImproperlyConfigured);
 
-    const handler = withSession({ backend: new SignedCookieBackend(plain) }, async (_request, { session }) => {
-      (await session.load()).set("n", 1);
-      return new Response("ok");
-    });
+    const handler = withSession(
+      { backend: new SignedCookieBackend(plain) },
+      async (_request, { session }) => {
+        (await session.load()).set("n", 1);
+        return new Response("ok");
+      },
+    );
     const response = await handler(new Request("http://test/"));
     assert.match(response.headers.get("set-cookie") ?? "", /^sid=[^;]+; expires=.*Max-Age=60/);
   });
