@@ -24,7 +24,8 @@ import type { MiddlewareHandler } from "hono";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { commitSession, sessionKeyOf } from "../http/respond.ts";
-import { lazyUser, type WithSessionOptions } from "../http/with_session.ts";
+import { lazyUser, withCookies, type WithSessionOptions } from "../http/with_session.ts";
+import { type RequestMessages, requestMessages } from "../messages/request_messages.ts";
 
 /**
  * The Hono environment {@linkcode djangoSession} provides: `c.var.session`. A typed `Env` rather than
@@ -47,6 +48,8 @@ export type SessionEnv<T extends SessionData = SessionData, U = unknown> = {
     session: Session<T>;
     /** The request's user from the `user` option, looked up on the first call only. */
     user: () => Promise<U | null>;
+    /** The request's Django messages, committed before the session. */
+    messages: RequestMessages;
   };
 };
 
@@ -86,9 +89,12 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
     const session = backend.getSession(key);
     c.set("session", session);
     c.set("user", lazyUser(session as Session<SessionData>, options.user));
+    const messages = requestMessages(session, c.req.header("cookie") ?? null);
+    c.set("messages", messages);
     await next();
     if (c.error) return;
-    const response = await commitSession(session, c.res, key !== null);
+    const cookies = await messages.commit();
+    const response = withCookies(await commitSession(session, c.res, key !== null), cookies);
     if (response === c.res) return;
     // Hono's `res` setter copies the previous response's headers over the new one, which would
     // put back the old Vary and Set-Cookie; clearing it first hands ours over as is.
