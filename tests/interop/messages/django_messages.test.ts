@@ -86,7 +86,7 @@ before(async () => {
 after(async () => {
   await closeDjangos();
   await Promise.all(databases.map((db) => db.close()));
-});
+}, slow);
 
 /** What Django should show for `added` once it has gone through storage. */
 function expected(added: Added[], version: string): Seen[] {
