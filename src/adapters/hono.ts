@@ -26,6 +26,7 @@ import type { SessionData } from "../session/store.ts";
 import { commitSession, sessionKeyOf } from "../http/respond.ts";
 import { lazyUser, withCookies, type WithSessionOptions } from "../http/with_session.ts";
 import { type RequestMessages, requestMessages } from "../messages/request_messages.ts";
+import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
 
 /**
  * The Hono environment {@linkcode djangoSession} provides: `c.var.session`. A typed `Env` rather than
@@ -100,5 +101,35 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
     // put back the old Vary and Set-Cookie; clearing it first hands ours over as is.
     c.res = undefined;
     c.res = response;
+  };
+}
+
+/**
+ * Django's `login_required` as Hono middleware, after {@linkcode djangoSession} (with its `user`
+ * option): anonymous requests are redirected to `LOGIN_URL?next=…` as Django redirects them, or
+ * get 401 with `api: true`.
+ *
+ * @param options the login page, the redirect field, `api`
+ * @returns the middleware
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { djangoSession, loginRequired, type SessionEnv } from "@django-interop/session/hono";
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ *
+ * const backend = new SignedCookieBackend({ SECRET_KEY: "django-insecure-key" });
+ * const app = new Hono<SessionEnv>().use(djangoSession({ backend, user: () => Promise.resolve(null) }));
+ * app.get("/orders/", loginRequired(), (c) => c.text("orders"));
+ * app.get("/api/orders", loginRequired({ api: true }), (c) => c.json([]));
+ * console.log((await app.request("/orders/")).headers.get("location")); // /accounts/login/?next=/orders/
+ * console.log((await app.request("/api/orders")).status); // 401
+ * ```
+ */
+export function loginRequired<T extends SessionData = SessionData, U = unknown>(
+  options: LoginRequiredOptions = {},
+): MiddlewareHandler<SessionEnv<T, U>> {
+  return async function loginRequiredMiddleware(c, next) {
+    if (await c.var.user() !== null) return await next();
+    return anonymousResponse(c.req.url, c.var.session.settings, options);
   };
 }
