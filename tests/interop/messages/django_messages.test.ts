@@ -10,6 +10,7 @@ import { withSession } from "../../../src/http/with_session.ts";
 import { DEBUG, ERROR, INFO, SUCCESS, WARNING } from "../../../src/messages/mod.ts";
 import { decodePayload } from "../../../src/signing/payload.ts";
 import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";
+import { type Added, CYCLE, type Seen } from "./_cycle.ts";
 import { CookieJar, type SharedDatabase, sharedDatabases } from "../_databases.ts";
 
 const slow = { timeout: 120_000 };
@@ -20,39 +21,6 @@ const STORAGES = {
   fallback: "django.contrib.messages.storage.fallback.FallbackStorage",
 };
 const MESSAGE_TAGS = { 40: "danger", 50: "critical" };
-
-/** [level, text, extra_tags, safe] */
-type Added = [number, string, string, boolean];
-/** What a view saw: [level, text, extra_tags, tags, safe] */
-type Seen = [number, string, string | null, string, boolean];
-
-const CYCLE = `
-import json
-from django.test import RequestFactory, override_settings
-from django.contrib.sessions.middleware import SessionMiddleware
-from django.contrib.messages.middleware import MessageMiddleware
-from django.contrib import messages
-from django.http import HttpResponse
-from django.utils.safestring import SafeData, mark_safe
-
-def view(request):
-    seen = []
-    if args["read"]:
-        seen = [[m.level, str(m.message), m.extra_tags, m.tags, isinstance(m.message, SafeData)]
-                for m in messages.get_messages(request)]
-    for level, text, tags, safe in args["add"]:
-        messages.add_message(request, level, mark_safe(text) if safe else text, extra_tags=tags)
-    return HttpResponse(json.dumps(seen))
-
-with override_settings(MESSAGE_STORAGE=args["storage"], MESSAGE_TAGS={40: "danger", 50: "critical"}):
-    request = RequestFactory().get("/", HTTP_COOKIE=args["cookie"])
-    response = SessionMiddleware(MessageMiddleware(view))(request)
-    raw = None
-    if request.session.session_key:
-        from django.contrib.sessions.backends.db import SessionStore
-        raw = SessionStore(request.session.session_key).get("_messages")
-result = {"seen": json.loads(response.content), "cookies": [m.OutputString() for m in response.cookies.values()], "raw": raw}
-`;
 
 const PLAIN: Added[] = [
   [INFO, "Profile saved", "", false],
