@@ -47,3 +47,4 @@ export {
   withSession,
   type WithSessionOptions,
 } from "./src/http/with_session.ts";
+export type { AddOptions, Message, MessageSink, RequestMessages } from "./src/messages/mod.ts";

@@ -36,7 +36,9 @@ const DEFAULT_TAGS: Readonly<Record<number, string>> = {
 
 /** A message as stored: what Django's `Message` holds. */
 export interface StoredMessage {
+  /** The level (`INFO`, `SUCCESS`, … or a project's own number). */
   level: number;
+  /** The text. */
   message: string;
   /** `None` in Django (a 3.2 message without tags reads back as `None`). */
   extraTags: string | null;

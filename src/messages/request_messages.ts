@@ -211,8 +211,10 @@ export class RequestMessages {
  * @param cookieHeader the request's `Cookie` header, or `null`
  * @param settings Django's settings
  * @default settings the session's
- * @returns the request's messages; call `commit()` before the response goes out
- * @throws {ImproperlyConfigured} when `MESSAGE_STORAGE` is not one of Django's three storages
+ * @returns the request's messages; call `commit()` before the response goes out (its `list`,
+ *   `count` and `commit` reject with `ImproperlyConfigured` when `MESSAGE_STORAGE` is not one of
+ *   Django's three storages: only where messages are used)
+ * @throws {ImproperlyConfigured} for settings Django would refuse
  *
  * @example
  * ```ts
