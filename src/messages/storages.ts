@@ -11,6 +11,7 @@ import { serializeCookie } from "../primitives/cookie.ts";
 import type { Session } from "../session/session.ts";
 import { djangoAtLeast, type DjangoSettings } from "../settings/settings.ts";
 import { TimestampSigner } from "../signing/timestamp_signer.ts";
+import { legacyCookieItems } from "./legacy_cookie.ts";
 import {
   encodeSessionMessages,
   isMessage,
@@ -113,9 +114,12 @@ export function cookieStorage(settings: DjangoSettings, io: CookieIo): Storage {
         items = await signer.unsignObject(io.value, {
           maxDecompressedBytes: settings.maxDecompressedBytes,
         });
-      } catch {
-        io.corrupt();
-        return [null, true];
+      } catch (error) {
+        items = await legacyCookieItems(io.value, error, signer, settings).catch(() => null);
+        if (items === null) {
+          io.corrupt();
+          return [null, true];
+        }
       }
       const list = Array.isArray(items) ? readMessages(items) : [];
       const finished = list.at(-1) !== NOT_FINISHED;

@@ -40,6 +40,27 @@ with override_settings(**args["settings"]):
 result = [m.OutputString() for m in response.cookies.values()]
 `;
 
+/** Django 3.0's and 3.1's cookie forms for one message, and what this Django reads of each. */
+const DJANGO_LEGACY = `
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage, MessageEncoder
+from django.http import SimpleCookie
+from django.test import RequestFactory
+from django.utils.crypto import salted_hmac
+value = MessageEncoder(separators=(",", ":")).encode([Message(20, "legacy", extra_tags="old")])
+forms = {
+    "3.0": salted_hmac("django.contrib.messages", value, algorithm="sha1").hexdigest() + "$" + value,
+    "3.1": CookieStorage(RequestFactory().get("/")).signer.sign(value),
+}
+result = {}
+for name, data in forms.items():
+    cookie = SimpleCookie()
+    cookie["messages"] = data
+    header = cookie.output(header="").strip()
+    storage = CookieStorage(RequestFactory().get("/", HTTP_COOKIE=header))
+    result[name] = {"header": header, "seen": [[m.level, m.message, m.extra_tags] for m in storage]}
+`;
+
 /** Set-Cookie without the signed value (its timestamp differs by the second). */
 const shape = (cookies: string[]) => cookies.map((c) => c.replace(/^messages=[^;]*/, "messages=…"));
 
@@ -78,6 +99,26 @@ for (const version of DJANGO_VERSIONS) {
         );
       });
     }
+
+    test(
+      "cookies from Django 3.0 and 3.1: read exactly when this Django reads them",
+      slow,
+      async () => {
+        const forms = await django(version, { SECRET_KEY }).run<
+          Record<string, { header: string; seen: unknown[] }>
+        >(DJANGO_LEGACY);
+        for (const [form, { header, seen }] of Object.entries(forms)) {
+          const settings = { SECRET_KEY, MESSAGE_STORAGE: COOKIE, djangoVersion: version };
+          const messages = requestMessages(
+            new SignedCookieBackend(settings).getSession(null),
+            header,
+          );
+          const listed = (await messages.list()).map((m) => [m.level, m.message, m.extraTags]);
+          assert.deepEqual(listed, seen, `Django ${form} cookie`);
+        }
+        if (version === "3.2") assert.equal(forms["3.0"].seen.length + forms["3.1"].seen.length, 2);
+      },
+    );
 
     test(
       "an unreadable cookie: CookieStorage deletes it, FallbackStorage leaves it",
