@@ -48,3 +48,10 @@ export {
   withSession,
   type WithSessionOptions,
 } from "./src/http/with_session.ts";
+export type {
+  AddOptions,
+  Message,
+  MessageSink,
+  RequestMessages,
+  StoredMessage,
+} from "./src/messages/mod.ts";

@@ -25,7 +25,9 @@ import type { DjangoUser } from "../auth/user_model.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { commitSession, sessionKeyOf } from "../http/respond.ts";
-import { lazyUser, type WithSessionOptions } from "../http/with_session.ts";
+import { lazyUser, withCookies, type WithSessionOptions } from "../http/with_session.ts";
+import { type RequestMessages, requestMessages } from "../messages/request_messages.ts";
+import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
 
 /**
  * The Hono environment {@linkcode djangoSession} provides: `c.var.session`. A typed `Env` rather than
@@ -48,6 +50,8 @@ export type SessionEnv<T extends SessionData = SessionData, U = DjangoUser> = {
     session: Session<T>;
     /** The request's user from the `user` option, looked up on the first call only. */
     user: () => Promise<U | null>;
+    /** The request's Django messages, committed before the session. */
+    messages: RequestMessages;
   };
 };
 
@@ -87,13 +91,46 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
     const session = backend.getSession(key);
     c.set("session", session);
     c.set("user", lazyUser(session as Session<SessionData>, options.user));
+    const messages = requestMessages(session, c.req.header("cookie") ?? null);
+    c.set("messages", messages);
     await next();
     if (c.error) return;
-    const response = await commitSession(session, c.res, key !== null);
+    const cookies = await messages.commit();
+    const response = withCookies(await commitSession(session, c.res, key !== null), cookies);
     if (response === c.res) return;
     // Hono's `res` setter copies the previous response's headers over the new one, which would
     // put back the old Vary and Set-Cookie; clearing it first hands ours over as is.
     c.res = undefined;
     c.res = response;
+  };
+}
+
+/**
+ * Django's `login_required` as Hono middleware, after {@linkcode djangoSession} (with its `user`
+ * option): anonymous requests are redirected to `LOGIN_URL?next=…` as Django redirects them, or
+ * get 401 with `api: true`.
+ *
+ * @param options the login page, the redirect field, `api`
+ * @returns the middleware
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { djangoSession, loginRequired, type SessionEnv } from "@django-interop/session/hono";
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ *
+ * const backend = new SignedCookieBackend({ SECRET_KEY: "django-insecure-key" });
+ * const app = new Hono<SessionEnv>().use(djangoSession({ backend, user: () => Promise.resolve(null) }));
+ * app.get("/orders/", loginRequired(), (c) => c.text("orders"));
+ * app.get("/api/orders", loginRequired({ api: true }), (c) => c.json([]));
+ * console.log((await app.request("/orders/")).headers.get("location")); // /accounts/login/?next=/orders/
+ * console.log((await app.request("/api/orders")).status); // 401
+ * ```
+ */
+export function loginRequired<T extends SessionData = SessionData, U = unknown>(
+  options: LoginRequiredOptions = {},
+): MiddlewareHandler<SessionEnv<T, U>> {
+  return async function loginRequiredMiddleware(c, next) {
+    if (await c.var.user() !== null) return await next();
+    return anonymousResponse(c.req.url, c.var.session.settings, options);
   };
 }

@@ -16,6 +16,24 @@ import {
 import { canonicalPk, type DjangoUser } from "./user_model.ts";
 import type { UserSource } from "./user_sources.ts";
 
+/**
+ * A custom backend's `get_user(user_id)`: the user for the `_auth_user_id` it stored, or `null`.
+ * A user with a `password` is then verified against `_auth_user_hash` as Django verifies any
+ * `AbstractBaseUser`; one without is taken as the loader returns it.
+ */
+export type BackendLoader = (userId: string) => Promise<DjangoUser | null>;
+
+/**
+ * Where each backend's users are, by the backend's dotted path (`_auth_user_backend`): a
+ * {@linkcode UserSource} for `ModelBackend` and its subclasses (a lookup by primary key that refuses
+ * inactive users), or a {@linkcode BackendLoader} for a backend of the project's own.
+ */
+export type UserBackends = Readonly<Record<string, UserSource | BackendLoader>>;
+
+function isUserSource(users: UserSource | UserBackends): users is UserSource {
+  return typeof (users as UserSource).find === "function" && "model" in users;
+}
+
 /** The one built-in backend that lets inactive users in (`user_can_authenticate` is always true). */
 const ALLOW_ALL_BACKEND = "django.contrib.auth.backends.AllowAllUsersModelBackend";
 
@@ -45,10 +63,21 @@ export function canAuthenticate(user: DjangoUser, backend: string): boolean {
  * - anything else (the password changed, the key rotated away, a forged hash) → the session is
  *   flushed and the answer is `null`.
  *
- * Django's settings come from the session. Every backend listed in `AUTHENTICATION_BACKENDS` is read as a `ModelBackend` (a lookup by primary key).
+ * Django's settings come from the session. Given one {@linkcode UserSource}, every backend listed
+ * in `AUTHENTICATION_BACKENDS` is read as a `ModelBackend` (a lookup by primary key); given
+ * {@linkcode UserBackends}, each backend path maps to its own source or loader (Django's
+ * `load_backend(path).get_user(id)`), and a backend with none stays anonymous:
+ *
+ * ```ts ignore
+ * await getUser(session, {
+ *   "django.contrib.auth.backends.ModelBackend": users,
+ *   "allauth.account.auth_backends.AuthenticationBackend": users,
+ *   "myapp.backends.TokenBackend": (id) => tokenUsers.byId(id),
+ * });
+ * ```
  *
  * @param session the request's session; loaded here if it is not yet
- * @param users where the users are (`postgresUsers`, `sqliteUsers`)
+ * @param users where the users are (`postgresUsers`, `sqliteUsers`, `mysqlUsers`), or one per backend
  * @returns the user row, or `null`
  * @throws {StoreUnavailable} when the session store or the user table cannot be read
  *
@@ -76,7 +105,7 @@ export function canAuthenticate(user: DjangoUser, backend: string): boolean {
  */
 export async function getUser<T extends SessionData>(
   session: Session<T>,
-  users: UserSource,
+  users: UserSource | UserBackends,
 ): Promise<DjangoUser | null> {
   const data = await (session as unknown as Session).load();
   const { settings } = data;
@@ -85,10 +114,18 @@ export async function getUser<T extends SessionData>(
   if (typeof backend !== "string" || !settings.AUTHENTICATION_BACKENDS.includes(backend)) {
     return null;
   }
-  const pk = canonicalPk(users.model.pkKind, id);
-  if (pk === null) return null;
-  const user = await users.find("pk", pk);
-  if (user === null || !canAuthenticate(user, backend)) return null;
+  const source = isUserSource(users)
+    ? users
+    : Object.hasOwn(users, backend)
+    ? users[backend]
+    : null;
+  if (source === null || id === undefined) return null;
+  const user = typeof source === "function"
+    ? await source(String(id))
+    : await modelBackendUser(source, id, backend);
+  if (user === null) return null;
+  // Django verifies the hash of users that have one (`hasattr(user, "get_session_auth_hash")`).
+  if (typeof source === "function" && typeof user.password !== "string") return user;
   const password = String(user.password ?? "");
   switch (await checkSessionHash(data.get(HASH_SESSION_KEY), password, settings)) {
     case "current":
@@ -101,4 +138,16 @@ export async function getUser<T extends SessionData>(
       await data.flush();
       return null;
   }
+}
+
+/** `ModelBackend.get_user`: by primary key, and only a user who may authenticate. */
+async function modelBackendUser(
+  users: UserSource,
+  id: unknown,
+  backend: string,
+): Promise<DjangoUser | null> {
+  const pk = canonicalPk(users.model.pkKind, id);
+  if (pk === null) return null;
+  const user = await users.find("pk", pk);
+  return user !== null && canAuthenticate(user, backend) ? user : null;
 }

@@ -26,6 +26,14 @@ export interface LoginOptions {
    * @default the only entry of `AUTHENTICATION_BACKENDS` (Django's `ModelBackend`)
    */
   backend?: string;
+  /**
+   * Updates the user's `last_login` (one `UPDATE`), as Django's `update_last_login` receiver of
+   * `user_logged_in` does. Django connects that receiver only when the user model has a
+   * `last_login` field; likewise nothing is updated when the model's `columns` have no `last_login`.
+   *
+   * @default true
+   */
+  updateLastLogin?: boolean;
 }
 
 function backendOf(options: LoginOptions, backends: readonly string[]): string {
@@ -44,8 +52,9 @@ function backendOf(options: LoginOptions, backends: readonly string[]): string {
  * user (or to this user under another password) it is flushed; if it belongs to no one, its key is
  * cycled against session fixation; then `_auth_user_id` (the primary key as a string),
  * `_auth_user_backend` and `_auth_user_hash` are set. Save the session afterwards (the HTTP
- * wrapper does). Django's login also rotates the CSRF token (`rotate_token`); a TypeScript app with
- * its own CSRF protection should do the same.
+ * wrapper does). Then, as Django's `update_last_login`, the user's `last_login` is set to now in
+ * the database (the `user` object given is left as it is). Django's login also rotates the CSRF
+ * token (`rotate_token`); a TypeScript app with its own CSRF protection should do the same.
  *
  * @param session the request's session; loaded here if it is not yet
  * @param user a user row from `getUser` or `authenticate`
@@ -53,7 +62,7 @@ function backendOf(options: LoginOptions, backends: readonly string[]): string {
  * @param options the backend to record
  * @throws {ImproperlyConfigured} when the user row has no primary key, or several `backends` are
  *   configured and no `backend` is given
- * @throws {StoreUnavailable} when the session store fails
+ * @throws {StoreUnavailable} when the session store fails, or `last_login` cannot be updated
  *
  * @example
  * ```ts
@@ -63,16 +72,18 @@ function backendOf(options: LoginOptions, backends: readonly string[]): string {
  *
  * const db = new PGlite();
  * await createSessionTable(db);
- * await db.exec("CREATE TABLE auth_user (id serial PRIMARY KEY, username text, password text)");
+ * await db.exec("CREATE TABLE auth_user (id serial PRIMARY KEY, username text, password text, last_login timestamptz)");
  * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
  * const password = await makePassword("s3cret", sessions.settings, { iterations: 1000 });
  * await db.query("INSERT INTO auth_user (username, password) VALUES ('alice', $1)", [password]);
- * const users = postgresUsers(db, { columns: { id: "int", username: "text", password: "text" } });
+ * const columns = { id: "int", username: "text", password: "text", last_login: "datetime" } as const;
+ * const users = postgresUsers(db, { columns });
  *
  * const session = sessions.getSession(null);
  * const user = await authenticate(session, users, "alice", "s3cret");
  * if (user) await login(session, user, users);
  * console.log(session.get("_auth_user_id"), session.modified); // 1 true
+ * console.log((await users.find("username", "alice"))?.last_login instanceof Date); // true
  * ```
  */
 export async function login<T extends SessionData>(
@@ -103,6 +114,10 @@ export async function login<T extends SessionData>(
   data.set(SESSION_KEY, pk);
   data.set(BACKEND_SESSION_KEY, backend);
   data.set(HASH_SESSION_KEY, hash);
+  // Django sends `user_logged_in` last, once the session holds the user.
+  if ((options.updateLastLogin ?? true) && "last_login" in users.model.columns) {
+    await users.touchLastLogin?.(pk, new Date());
+  }
 }
 
 /**

@@ -39,6 +39,7 @@ export {
   type UserModel,
 } from "./user_model.ts";
 export { postgresUsers, sqliteUsers, type UserSource } from "./user_sources.ts";
+export { mysqlUsers } from "./mysql_users.ts";
 export {
   BACKEND_SESSION_KEY,
   HASH_SESSION_KEY,
@@ -46,6 +47,8 @@ export {
   SESSION_KEY,
   sessionAuthHash,
 } from "./session_auth.ts";
-export { getUser } from "./get_user.ts";
+export { type BackendLoader, getUser, type UserBackends } from "./get_user.ts";
 export { login, type LoginOptions, logout } from "./login.ts";
 export { authenticate } from "./authenticate.ts";
+export { loginRedirectUrl, type LoginUrlOptions, redirectToLogin } from "./login_url.ts";
+export { anonymousResponse, loginRequired, type LoginRequiredOptions } from "./login_required.ts";

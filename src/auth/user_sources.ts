@@ -7,7 +7,12 @@
  */
 import { StoreUnavailable } from "../errors.ts";
 import { type PostgresClient, rowsQuery } from "../stores/postgres_client.ts";
-import { firstRow, type SqliteDatabase, type SqliteStatement } from "../stores/sqlite_driver.ts";
+import {
+  firstRow,
+  type SqliteDatabase,
+  sqliteDateTime,
+  type SqliteStatement,
+} from "../stores/sqlite_driver.ts";
 import {
   canonicalPk,
   type DjangoUser,
@@ -34,23 +39,54 @@ export interface UserSource {
    * or `null`; rejects with `StoreUnavailable` when the database fails.
    */
   find(field: "pk" | "username", value: string): Promise<DjangoUser | null>;
+  /**
+   * Django's `update_last_login` receiver: one `UPDATE` of `last_login` to `when` for the user whose
+   * primary key (canonical) is `pk`; `login` calls it when the model has a `last_login` column.
+   * Rejects with `StoreUnavailable` when the database fails. A source without it never updates.
+   */
+  touchLastLogin?(pk: string, when: Date): Promise<void>;
 }
 
 function quote(name: string): string {
   return `"${name}"`;
 }
 
-function toUser(model: ResolvedUserModel, cells: unknown[]): DjangoUser {
+/**
+ * A user row from its cells, in the model's column order.
+ *
+ * @param model the user model
+ * @param cells one value per column
+ * @returns the user
+ */
+export function toUser(model: ResolvedUserModel, cells: unknown[]): DjangoUser {
   const entries = Object.entries(model.columns);
   return Object.fromEntries(entries.map(([name, kind], i) => [name, readCell(kind, cells[i])]));
 }
 
-async function guarded<T>(lookup: () => T | Promise<T>): Promise<T> {
+/**
+ * Runs a user-table call, turning a driver failure into `StoreUnavailable`.
+ *
+ * @param operation what was being done, for the error
+ * @param call the call
+ * @returns its result
+ */
+export async function guarded<T>(operation: string, call: () => T | Promise<T>): Promise<T> {
   try {
-    return await lookup();
+    return await call();
   } catch (error) {
-    throw new StoreUnavailable("user lookup", error);
+    throw new StoreUnavailable(operation, error);
   }
+}
+
+/**
+ * How the primary key is bound where Django stores a UUID as 32 hex digits (SQLite, MySQL).
+ *
+ * @param model the user model
+ * @param pk the canonical primary key
+ * @returns the value to bind
+ */
+export function hexUuidPk(model: ResolvedUserModel, pk: string): string {
+  return model.pkKind === "uuid" ? canonicalPk("uuid", pk)!.replaceAll("-", "") : pk;
 }
 
 /**
@@ -90,12 +126,19 @@ export function postgresUsers(client: PostgresClient, model?: UserModel): UserSo
     pk: `${from}${quote(resolved.pk)} = $1${cast}`,
     username: `${from}${quote(resolved.usernameField)} = $1`,
   };
+  const touch = `UPDATE ${quote(resolved.table)} SET "last_login" = $1::timestamptz WHERE ${
+    quote(resolved.pk)
+  } = $2${cast}`;
   return {
     model: resolved,
     find: (field, value) =>
-      guarded(async () => {
+      guarded("user lookup", async () => {
         const [row] = await query(statements[field], [value]);
         return row ? toUser(resolved, row) : null;
+      }),
+    touchLastLogin: (pk, when) =>
+      guarded("last_login update", async () => {
+        await query(touch, [when.toISOString(), pk]);
       }),
   };
 }
@@ -131,15 +174,22 @@ export function sqliteUsers(db: SqliteDatabase, model?: UserModel): UserSource {
     }
     return found;
   };
+  let touch: SqliteStatement | undefined;
   return {
     model: resolved,
     find: (field, value) =>
-      guarded(() => {
-        const bound = field === "pk" && resolved.pkKind === "uuid"
-          ? canonicalPk("uuid", value)!.replaceAll("-", "")
-          : value;
+      guarded("user lookup", () => {
+        const bound = field === "pk" ? hexUuidPk(resolved, value) : value;
         const row = firstRow(statement(field).get(bound));
         return row ? toUser(resolved, names.map((name) => row[name])) : null;
+      }),
+    touchLastLogin: (pk, when) =>
+      guarded("last_login update", () => {
+        touch ??= db.prepare(
+          `UPDATE ${quote(resolved.table)} SET "last_login" = ? WHERE ${quote(resolved.pk)} = ?`,
+        );
+        // Django's SQLite backend stores aware datetimes as naive UTC text.
+        touch.run(sqliteDateTime(when), hexUuidPk(resolved, pk));
       }),
   };
 }

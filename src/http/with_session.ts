@@ -9,6 +9,8 @@ import { ImproperlyConfigured } from "../errors.ts";
 import type { SessionBackend } from "../session/backend.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
+// The one arrow from http to messages: the brief puts `messages` on the middleware's context.
+import { type RequestMessages, requestMessages } from "../messages/request_messages.ts";
 import { commitSession, sessionKeyOf } from "./respond.ts";
 
 /** What a wrapped handler receives besides the request. */
@@ -20,6 +22,27 @@ export interface SessionContext<T extends SessionData = SessionData, U = unknown
    * unless called. Rejects with `ImproperlyConfigured` when no `user` option was given.
    */
   user(): Promise<U | null>;
+  /**
+   * The request's Django messages (`MESSAGE_STORAGE`), committed before the session: nothing is
+   * read unless the handler lists them.
+   */
+  messages: RequestMessages;
+}
+
+/**
+ * Adds `Set-Cookie` values to a response (a new one when there are any), as the messages
+ * storage's `update(response)` does in Django.
+ *
+ * @param response the response
+ * @param cookies the `Set-Cookie` values
+ * @returns the response with them
+ */
+export function withCookies(response: Response, cookies: readonly string[]): Response {
+  if (cookies.length === 0) return response;
+  const headers = new Headers(response.headers);
+  for (const cookie of cookies) headers.append("set-cookie", cookie);
+  const { status, statusText } = response;
+  return new Response(response.body, { status, statusText, headers });
 }
 
 /**
@@ -77,7 +100,7 @@ export type SessionHandler<T extends SessionData, Rest extends unknown[], U = un
  * `user` loader without annotations.
  *
  * @param options the backend and the user loader
- * @param handler the handler, called as `handler(request, { session, user }, ...rest)`
+ * @param handler the handler, called as `handler(request, { session, user, messages }, ...rest)`
  * @returns a handler for `Deno.serve`, `Bun.serve` or any `(Request) => Promise<Response>` server
  * @example
  * ```ts
@@ -114,7 +137,10 @@ export function withSession<
     const key = sessionKeyOf(request, backend.settings);
     const session = backend.getSession(key);
     const user = lazyUser(session as Session<SessionData>, options.user);
-    const response = await handler(request, { session, user }, ...rest);
-    return commitSession(session, response, key !== null);
+    const messages = requestMessages(session, request.headers.get("cookie"));
+    const response = await handler(request, { session, user, messages }, ...rest);
+    // Django's MessageMiddleware answers before SessionMiddleware, so the session saves its messages.
+    const cookies = await messages.commit();
+    return withCookies(await commitSession(session, response, key !== null), cookies);
   };
 }

@@ -1,0 +1,117 @@
+/**
+ * The login redirect against Django 3.2/4.2/5.2's own `login_required` (RequestFactory, every
+ * case in one call): the same `Location` for paths with queries and escapes, `LOGIN_URL`s with
+ * their own query, on this host, on another host, scheme-relative, another scheme, and a custom or
+ * absent redirect field; and the Hono guard through `app.request`.
+ */
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Hono } from "hono";
+import { loginRedirectUrl } from "../../../src/auth/login_url.ts";
+import { djangoSession, loginRequired, type SessionEnv } from "../../../src/adapters/hono.ts";
+import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
+import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";
+
+after(closeDjangos);
+const slow = { timeout: 120_000 };
+
+interface Case {
+  path: string;
+  login: string;
+  host?: string;
+  secure?: boolean;
+  field?: string | null;
+}
+
+const CASES: Case[] = [
+  { path: "/orders/", login: "/accounts/login/" },
+  { path: "/orders/?page=2&sort=-date", login: "/accounts/login/" },
+  { path: "/caf%C3%A9/a%20b/?q=a+b&x=%E2%9C%93", login: "/accounts/login/" },
+  { path: "/p/?redirect=/x&y=[1]&z=a:b@c", login: "/accounts/login/" },
+  { path: "/orders/?page=2", login: "/login/?lang=fr&next=/old/&lang=de" },
+  { path: "/orders/?page=2", login: "/login/?a=x+y&b=%2F&c" },
+  { path: "/orders/", login: "https://sso.example.com/login/?app=shop" },
+  { path: "/orders/?page=2", login: "http://testserver/accounts/login/" },
+  { path: "/orders/", login: "//testserver/login/" },
+  { path: "/orders/", login: "//sso.example.com/login/" },
+  { path: "/orders/", login: "http://testserver/login/", secure: true },
+  { path: "/orders/", login: "/login/", host: "testserver:8000" },
+  { path: "/orders/", login: "http://testserver:8000/login/", host: "testserver:8000" },
+  { path: "/orders/?page=2", login: "/login/", field: "redirect_to" },
+  { path: "/orders/?page=2", login: "/login/?lang=fr", field: null },
+  { path: "/orders/", login: "/login/#top" },
+];
+
+const DJANGO_LOCATIONS = `
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
+import sys, types
+# resolve_url() tries reverse() first: an empty URLconf lets every LOGIN_URL through as a URL.
+sys.modules.setdefault("emptyurls", types.ModuleType("emptyurls")).urlpatterns = []
+result = []
+for case in args:
+    with override_settings(LOGIN_URL=case["login"], ALLOWED_HOSTS=["*"], ROOT_URLCONF="emptyurls"):
+        request = RequestFactory().get(case["path"], secure=case.get("secure", False),
+                                       HTTP_HOST=case.get("host", "testserver"))
+        request.user = AnonymousUser()
+        kwargs = {"redirect_field_name": case["field"]} if "field" in case else {}
+        result.append(login_required(lambda r: HttpResponse("ok"), **kwargs)(request)["Location"])
+`;
+
+function ours(c: Case): string {
+  const url = `${c.secure ? "https" : "http"}://${c.host ?? "testserver"}${c.path}`;
+  return loginRedirectUrl(
+    url,
+    c.login,
+    c.field === undefined ? {} : { redirectFieldName: c.field },
+  );
+}
+
+for (const version of DJANGO_VERSIONS) {
+  describe(`login redirect with Django ${version}`, () => {
+    test("Location is Django's for every case", slow, async () => {
+      const expected = await django(version).run<string[]>(DJANGO_LOCATIONS, CASES);
+      assert.deepEqual(CASES.map(ours), expected);
+    });
+  });
+}
+
+describe("Hono loginRequired", () => {
+  const backend = new SignedCookieBackend({
+    SECRET_KEY: "django-insecure-key",
+    LOGIN_URL: "https://sso.example.com/login/",
+  });
+  const app = new Hono<SessionEnv>().use(djangoSession({
+    backend,
+    user: async (session) => (await session.load()).get("_auth_user_id") ?? null,
+  }));
+  app.get("/orders/", loginRequired(), (c) => c.text("orders"));
+  app.get("/api/orders", loginRequired({ api: true }), (c) => c.json([]));
+  app.get("/local/", loginRequired({ loginUrl: "/accounts/login/" }), (c) => c.text("local"));
+
+  test("anonymous pages redirect as Django does, APIs get 401", async () => {
+    const page = await app.request("http://shop.example/orders/?page=2");
+    assert.equal(page.status, 302);
+    assert.equal(
+      page.headers.get("location"),
+      "https://sso.example.com/login/?next=http%3A//shop.example/orders/%3Fpage%3D2",
+    );
+    assert.equal((await app.request("http://shop.example/api/orders")).status, 401);
+    assert.equal(
+      (await app.request("http://shop.example/local/")).headers.get("location"),
+      "/accounts/login/?next=/local/",
+    );
+  });
+
+  test("a logged-in session passes", async () => {
+    const session = await backend.getSession(null).load();
+    session.set("_auth_user_id", "1");
+    await session.save();
+    const response = await app.request("http://shop.example/orders/", {
+      headers: { cookie: `sessionid=${session.key}` },
+    });
+    assert.equal(await response.text(), "orders");
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * One request/response cycle in real Django for the messages tests: RequestFactory through
+ * `SessionMiddleware` and `MessageMiddleware`, a view that lists (`get_messages`) and adds
+ * (`add_message`, `mark_safe` for safe ones); the answer holds what it saw, the `Set-Cookie`
+ * values Django sent and the session's `_messages` text afterwards.
+ */
+/** [level, text, extra_tags, safe] */
+export type Added = [number, string, string, boolean];
+/** What a view saw: [level, text, extra_tags, tags, safe] */
+export type Seen = [number, string, string | null, string, boolean];
+
+export const CYCLE = `
+import json
+from django.test import RequestFactory, override_settings
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib import messages
+from django.http import HttpResponse
+from django.utils.safestring import SafeData, mark_safe
+
+def view(request):
+    seen = []
+    if args["read"]:
+        seen = [[m.level, str(m.message), m.extra_tags, m.tags, isinstance(m.message, SafeData)]
+                for m in messages.get_messages(request)]
+    for level, text, tags, safe in args["add"]:
+        messages.add_message(request, level, mark_safe(text) if safe else text, extra_tags=tags)
+    return HttpResponse(json.dumps(seen))
+
+with override_settings(MESSAGE_STORAGE=args["storage"], MESSAGE_TAGS={40: "danger", 50: "critical"}):
+    request = RequestFactory().get("/", HTTP_COOKIE=args["cookie"])
+    response = SessionMiddleware(MessageMiddleware(view))(request)
+    raw = request.session.get("_messages")
+result = {"seen": json.loads(response.content), "cookies": [m.OutputString() for m in response.cookies.values()], "raw": raw}
+`;
