@@ -15,6 +15,7 @@ import {
   SESSION_KEY,
 } from "./session_auth.ts";
 import { canonicalPk, type DjangoUser } from "./user_model.ts";
+import { rotateCsrfToken } from "../csrf/rotate.ts";
 import type { UserSource } from "./user_sources.ts";
 
 /** Options of {@linkcode login}. */
@@ -43,9 +44,9 @@ function backendOf(options: LoginOptions, backends: readonly string[]): string {
  * Logs `user` in to `session` as Django's `login` does. If the session already belongs to another
  * user (or to this user under another password) it is flushed; if it belongs to no one, its key is
  * cycled against session fixation; then `_auth_user_id` (the primary key as a string),
- * `_auth_user_backend` and `_auth_user_hash` are set. Save the session afterwards (the HTTP
- * wrapper does). Django's login also rotates the CSRF token (`rotate_token`); a TypeScript app with
- * its own CSRF protection should do the same.
+ * `_auth_user_backend` and `_auth_user_hash` are set, and the request's CSRF secret is rotated
+ * (Django's `rotate_token`: tokens rendered before the login stop working, here and in Django).
+ * Save the session afterwards (the HTTP wrapper does, and sends the new CSRF cookie).
  *
  * @param session the request's session; loaded here if it is not yet
  * @param user a user row from `getUser` or `authenticate`
@@ -103,6 +104,9 @@ export async function login<T extends SessionData>(
   data.set(SESSION_KEY, pk);
   data.set(BACKEND_SESSION_KEY, backend);
   data.set(HASH_SESSION_KEY, hash);
+  // The session finds its request's CSRF state: auth needs no HTTP, and a session outside a request
+  // (a script) has none to rotate, as Django's rotate_token without the middleware.
+  rotateCsrfToken(session);
 }
 
 /**
