@@ -8,7 +8,15 @@ import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";
 import { maskCsrfSecret, newCsrfSecret } from "../../../src/csrf/mod.ts";
-import { type Probe, siteSettings, toDjango, tokenIn, toService, TRUSTED, valueOf } from "./_probe.ts";
+import {
+  type Probe,
+  siteSettings,
+  toDjango,
+  tokenIn,
+  toService,
+  TRUSTED,
+  valueOf,
+} from "./_probe.ts";
 import { service } from "./_service.ts";
 
 after(closeDjangos);
@@ -32,7 +40,8 @@ function probes(c: string, t: string): Record<string, Probe> {
     headers,
     ...extra,
   });
-  const https = (headers: Record<string, string>) => post({ cookie, ...headers }, { secure: true, ...form(t) });
+  const https = (headers: Record<string, string>) =>
+    post({ cookie, ...headers }, { secure: true, ...form(t) });
   return {
     "no cookie, no token": post(same),
     "cookie, no token": post({ cookie, ...same }),
@@ -40,18 +49,30 @@ function probes(c: string, t: string): Record<string, Probe> {
     "header token": post({ cookie, ...same, "x-csrftoken": t }),
     "header with the cookie's value": post({ cookie, ...same, "x-csrftoken": c }),
     "forged token": post({ cookie, ...same }, form("a".repeat(64))),
-    "token of another secret": post({ cookie, ...same, "x-csrftoken": maskCsrfSecret(newCsrfSecret()) }),
+    "token of another secret": post({
+      cookie,
+      ...same,
+      "x-csrftoken": maskCsrfSecret(newCsrfSecret()),
+    }),
     "short form token": post({ cookie, ...same }, form("abc")),
-    "header token with invalid characters": post({ cookie, ...same, "x-csrftoken": "!".repeat(64) }),
+    "header token with invalid characters": post({
+      cookie,
+      ...same,
+      "x-csrftoken": "!".repeat(64),
+    }),
     "empty header token": post({ cookie, ...same, "x-csrftoken": "" }),
     "cookie of the wrong length": post({ cookie: "csrftoken=abc", ...same }, form(t)),
-    "cookie with invalid characters": post({ cookie: `csrftoken=${"-".repeat(32)}`, ...same }, form(t)),
+    "cookie with invalid characters": post(
+      { cookie: `csrftoken=${"-".repeat(32)}`, ...same },
+      form(t),
+    ),
     "last of two form tokens": post({ cookie, ...same }, {
       body: `csrfmiddlewaretoken=bad&csrfmiddlewaretoken=${t}`,
       contentType: "application/x-www-form-urlencoded",
     }),
     "multipart form token": post({ cookie, ...same }, {
-      body: `--${B}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n${t}\r\n--${B}--\r\n`,
+      body:
+        `--${B}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n${t}\r\n--${B}--\r\n`,
       contentType: `multipart/form-data; boundary=${B}`,
     }),
     "token in a JSON body": post({ cookie, ...same }, {
@@ -75,9 +96,18 @@ function probes(c: string, t: string): Record<string, Probe> {
     "https, trusted referer": https({ referer: "https://trusted.example/" }),
     "https, trusted subdomain referer": https({ referer: "https://a.wild.example/x" }),
     "https, referer with broken brackets": https({ referer: "https://[::1/" }),
-    "PUT with header": { method: "PUT", path: "/protected/", headers: { cookie, ...same, "x-csrftoken": t } },
+    "PUT with header": {
+      method: "PUT",
+      path: "/protected/",
+      headers: { cookie, ...same, "x-csrftoken": t },
+    },
     "DELETE without token": { method: "DELETE", path: "/protected/", headers: { cookie, ...same } },
-    "PATCH with a form token only": { method: "PATCH", path: "/protected/", headers: { cookie, ...same }, ...form(t) },
+    "PATCH with a form token only": {
+      method: "PATCH",
+      path: "/protected/",
+      headers: { cookie, ...same },
+      ...form(t),
+    },
     "GET without anything": { method: "GET", path: "/protected/" },
     "exempt POST": post({}, { path: "/exempt/" }),
   };
@@ -111,7 +141,9 @@ for (const version of DJANGO_VERSIONS) {
         statuses.push(`${theirs.status} ${name}${theirs.reason ? `: ${theirs.reason}` : ""}`);
       }
       // Both refuse and accept something: the comparison cannot pass by both being broken alike.
-      assert.ok(statuses.some((s) => s.startsWith("200")) && statuses.some((s) => s.startsWith("403")));
+      assert.ok(
+        statuses.some((s) => s.startsWith("200")) && statuses.some((s) => s.startsWith("403")),
+      );
       console.log(`Django ${version}:\n  ${statuses.join("\n  ")}`);
     });
   });
