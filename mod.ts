@@ -41,8 +41,8 @@ export { type SaveOptions, Session } from "./src/session/session.ts";
 export { SessionBackend } from "./src/session/backend.ts";
 export { decodeSession, encodeSession, type SessionCodecOptions } from "./src/session/codec.ts";
 export { isValidSessionKey, newSessionKey } from "./src/session/keys.ts";
-export type { SessionContext, UserLoader } from "./src/http/with_session.ts";
-export type { CsrfFailureView } from "./src/adapters/request.ts";
+export type { SessionContext, SessionOptions, UserLoader } from "./src/http/with_session.ts";
+export type { CsrfFailureView, RequestOptions } from "./src/adapters/request.ts";
 export {
   type RequestContext,
   type SessionHandler,

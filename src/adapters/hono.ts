@@ -27,6 +27,8 @@ import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { closeRequest, openRequest, refusal, type RequestOptions } from "./request.ts";
 
+export type { CsrfFailureView, RequestOptions } from "./request.ts";
+
 /**
  * The Hono environment {@linkcode djangoSession} provides: `c.var.session`. A typed `Env` rather than
  * a `declare module "hono"` augmentation of `ContextVariableMap`, because JSR rejects ambient module

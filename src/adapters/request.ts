@@ -8,7 +8,7 @@
  */
 import type { CsrfFailure } from "../errors.ts";
 import { commitSession, sessionKeyOf } from "../http/respond.ts";
-import { lazyUser, type WithSessionOptions } from "../http/with_session.ts";
+import { lazyUser, type SessionOptions } from "../http/with_session.ts";
 import { csrfCheck, type CsrfOutcome } from "../csrf/check.ts";
 import { commitCsrf, csrfFailureResponse } from "../csrf/commit.ts";
 import { formTokenReader } from "../csrf/form.ts";
@@ -23,7 +23,7 @@ export type CsrfFailureView = (
 
 /** The session middleware's options, and how CSRF refusals are answered. */
 export interface RequestOptions<T extends SessionData = SessionData, U = unknown>
-  extends WithSessionOptions<T, U> {
+  extends SessionOptions<T, U> {
   /**
    * The response to a request CSRF refused (Django's `CSRF_FAILURE_VIEW`); `error.reason` is
    * Django's reason.

@@ -20,7 +20,19 @@ import { djangoAtLeast, type DjangoSettings } from "../settings/settings.ts";
 import { isSameDomain, urlSplit, urlUnsplit } from "./url.ts";
 
 /** Django's `REASON_*` texts (`django/middleware/csrf.py`); `%s` is the origin or referer. */
-export const CSRF_REASONS = Object.freeze({
+export const CSRF_REASONS: Readonly<
+  Record<
+    | "BAD_ORIGIN"
+    | "NO_REFERER"
+    | "BAD_REFERER"
+    | "NO_CSRF_COOKIE"
+    | "CSRF_TOKEN_MISSING"
+    | "MALFORMED_REFERER"
+    | "INSECURE_REFERER"
+    | "BAD_TOKEN",
+    string
+  >
+> = Object.freeze({
   BAD_ORIGIN: "Origin checking failed - %s does not match any trusted origins.",
   NO_REFERER: "Referer checking failed - no Referer.",
   BAD_REFERER: "Referer checking failed - %s does not match any trusted origins.",

@@ -47,7 +47,7 @@ export function lazyUser<U>(
 }
 
 /** Options of `withSession` and the adapters: the backend (which holds Django's settings) and the user. */
-export interface WithSessionOptions<T extends SessionData = SessionData, U = unknown> {
+export interface SessionOptions<T extends SessionData = SessionData, U = unknown> {
   /** Where sessions live; its settings name the cookie and say how it is written. */
   backend: SessionBackend<T>;
   /**

@@ -25,6 +25,8 @@ export interface Seen {
   /** name → the `Set-Cookie` value. */
   cookies: Record<string, string>;
   vary: string | null;
+  /** Django's `Location` (redirects). */
+  location?: string | null;
   body: string;
 }
 

@@ -41,7 +41,7 @@ for (const version of DJANGO_VERSIONS) {
     const extra = {
       CSRF_COOKIE_AGE: 600,
       CSRF_COOKIE_SECURE: true,
-      CSRF_COOKIE_SAMESITE: "Strict",
+      CSRF_COOKIE_SAMESITE: "Strict" as const,
       CSRF_COOKIE_PATH: "/app",
       CSRF_COOKIE_NAME: "xsrf",
     };
