@@ -3,10 +3,11 @@
  * reads back, and know which Django user is logged in.
  *
  * This entry holds the common path: Django's settings, the session and its backend, the
- * fetch-style middleware and the errors. Each store, the auth functions, the signing primitives,
+ * fetch-style middleware (sessions and CSRF protection, as in Django's default `MIDDLEWARE`) and
+ * the errors. Each store, the auth functions, the signing primitives,
  * the HTTP building blocks and each framework adapter have an entry of their own
  * (`@django-interop/session/postgres`, `/sqlite`, `/mysql`, `/signed-cookies`, `/cached-db`, `/sql`,
- * `/auth`, `/signing`, `/http`, `/hono`).
+ * `/auth`, `/csrf`, `/signing`, `/http`, `/hono`).
  *
  * @example
  * ```ts
@@ -41,13 +42,14 @@ export { type SaveOptions, Session } from "./src/session/session.ts";
 export { SessionBackend } from "./src/session/backend.ts";
 export { decodeSession, encodeSession, type SessionCodecOptions } from "./src/session/codec.ts";
 export { isValidSessionKey, newSessionKey } from "./src/session/keys.ts";
+export type { SessionContext, SessionOptions, UserLoader } from "./src/http/with_session.ts";
+export type { CsrfFailureView, RequestOptions } from "./src/adapters/request.ts";
 export {
-  type SessionContext,
+  type RequestContext,
   type SessionHandler,
-  type UserLoader,
   withSession,
   type WithSessionOptions,
-} from "./src/http/with_session.ts";
+} from "./src/adapters/fetch.ts";
 export type {
   AddOptions,
   Message,

@@ -13,9 +13,16 @@ import { countVisit, loggedOut, loginPage } from "./_page.ts";
 const { backend, users, user } = await openBackend();
 const app = new Hono<SessionEnv<SessionData, DjangoUser>>();
 app.use(djangoSession({ backend, user }));
-app.get("/", async (c) => countVisit("hono", await c.var.session.load(), await c.var.user()));
-app.on(["GET", "POST"], "/login", (c) => loginPage(c.req.raw, c.var.session, users));
-app.get("/logout", async (c) => {
+app.get(
+  "/",
+  async (c) => countVisit("hono", await c.var.session.load(), await c.var.user(), c.var.csrfToken),
+);
+app.on(
+  ["GET", "POST"],
+  "/login",
+  (c) => loginPage(c.req.raw, c.var.session, users, c.var.csrfToken),
+);
+app.post("/logout", async (c) => {
   await c.var.session.flush();
   return loggedOut();
 });

@@ -15,7 +15,8 @@ export type ErrorCode =
   | "STORE_UNAVAILABLE"
   | "UNSUPPORTED_HASHER"
   | "IMPROPERLY_CONFIGURED"
-  | "COOKIE_TOO_LARGE";
+  | "COOKIE_TOO_LARGE"
+  | "CSRF_FAILURE";
 
 /**
  * Base class of every error thrown by this module.
@@ -272,5 +273,32 @@ export class CookieTooLarge extends DjangoSessionError {
         "cookie: keep less in the session, or use a database store.",
     );
     this.size = size;
+  }
+}
+
+/**
+ * Django's CSRF check refused an unsafe request (`CsrfViewMiddleware` answers 403). `reason` is
+ * Django's own text (`CSRF token missing.`, `Origin checking failed - … does not match any trusted
+ * origins.`, …), as Django logs it.
+ *
+ * @example
+ * ```ts
+ * import { CsrfFailure } from "@django-interop/session";
+ * const error = new CsrfFailure("CSRF cookie not set.");
+ * console.log(error.code, error.reason); // CSRF_FAILURE CSRF cookie not set.
+ * ```
+ */
+export class CsrfFailure extends DjangoSessionError {
+  /** Django's reason. */
+  readonly reason: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param reason Django's reason for the refusal
+   */
+  constructor(reason: string) {
+    super("CSRF_FAILURE", `Forbidden (${reason})`);
+    this.reason = reason;
   }
 }

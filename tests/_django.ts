@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** Every Django release the suite runs against. A missing one fails the tests; it is never skipped. */
-export const DJANGO_VERSIONS = ["3.2", "4.2", "5.2"] as const;
+export const DJANGO_VERSIONS = ["3.2", "4.2", "5.2", "6.1"] as const;
 export type DjangoVersion = typeof DJANGO_VERSIONS[number];
 
 const root = fileURLToPath(new URL("../", import.meta.url));

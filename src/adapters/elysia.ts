@@ -27,7 +27,7 @@ import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { varyOnCookie } from "../http/commit.ts";
 import { commitHeaders, commitSession, sessionKeyOf } from "../http/respond.ts";
-import { lazyUser, type WithSessionOptions } from "../http/with_session.ts";
+import { lazyUser, type SessionOptions as WithSessionOptions } from "../http/with_session.ts";
 
 /**
  * The plugin {@linkcode djangoSession} returns: every handler after `app.use(...)` has `session`

@@ -1,6 +1,7 @@
 /**
  * Hono middleware: Django's session on `c.var.session`, committed as Django's `SessionMiddleware`
- * does. Its own subpath export (`./hono`), so the main entry never needs Hono.
+ * does, behind Django's `CsrfViewMiddleware` (on by default; {@linkcode csrfExempt} per route).
+ * Its own subpath export (`./hono`), so the main entry never needs Hono.
  *
  * @example
  * ```ts
@@ -21,13 +22,15 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
 import type { DjangoUser } from "../auth/user_model.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
-import { commitSession, sessionKeyOf } from "../http/respond.ts";
-import { lazyUser, withCookies, type WithSessionOptions } from "../http/with_session.ts";
-import { type RequestMessages, requestMessages } from "../messages/request_messages.ts";
+import type { RequestMessages } from "../messages/request_messages.ts";
 import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
+import { closeRequest, openRequest, refusal, type RequestOptions } from "./request.ts";
+
+export type { CsrfFailureView, RequestOptions } from "./request.ts";
 
 /**
  * The Hono environment {@linkcode djangoSession} provides: `c.var.session`. A typed `Env` rather than
@@ -52,16 +55,45 @@ export type SessionEnv<T extends SessionData = SessionData, U = DjangoUser> = {
     user: () => Promise<U | null>;
     /** The request's Django messages, committed before the session. */
     messages: RequestMessages;
+    /** Django's `get_token`: a masked CSRF token for a form or header (sends the cookie). */
+    csrfToken: () => string;
   };
 };
 
 /**
+ * Marks a route CSRF-exempt (Django's `@csrf_exempt`): put it before the route's handler. For
+ * routes that do not rely on the session cookie, e.g. a bearer-token API or a signed webhook.
+ *
+ * @param _c the context
+ * @param next the route's handler
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { csrfExempt, djangoSession, type SessionEnv } from "@django-interop/session/hono";
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ *
+ * const app = new Hono<SessionEnv>().use(djangoSession({ backend: new SignedCookieBackend({ SECRET_KEY: "k" }) }));
+ * app.post("/webhook", csrfExempt, (c) => c.text("received"));
+ * app.post("/cart", (c) => c.text("added"));
+ * console.log((await app.request("/webhook", { method: "POST" })).status); // 200
+ * console.log((await app.request("/cart", { method: "POST" })).status); // 403
+ * ```
+ */
+export const csrfExempt: MiddlewareHandler = async function csrfExempt(_c, next) {
+  await next();
+};
+
+/**
  * Creates the middleware: each request gets a lazy session on `c.var.session` (no query unless a
- * handler loads it); after the handlers, the session is saved when it changed and the cookie set,
- * refreshed or deleted as Django does. A handler that threw (Hono's `c.error`) saves nothing.
+ * handler loads it) and `c.var.csrfToken()`; an unsafe request whose Origin/Referer or CSRF token
+ * does not pass is answered 403 with Django's reason, before any handler runs (unless the route
+ * has {@linkcode csrfExempt}); after the handlers, the CSRF cookie is set when the token was used
+ * or rotated, and the session is saved when it changed and the cookie set, refreshed or deleted
+ * as Django does. A handler that threw (Hono's `c.error`) saves nothing.
  *
  * @typeParam T the shape of the session data
- * @param options the backend (its settings name and write the cookie) and the user loader
+ * @param options the backend (its settings name and write the cookies), the user loader and the
+ *   CSRF failure view
  * @returns the middleware
  * @example
  * ```ts
@@ -74,29 +106,39 @@ export type SessionEnv<T extends SessionData = SessionData, U = DjangoUser> = {
  *   SESSION_COOKIE_SECURE: true,
  * });
  * const app = new Hono<SessionEnv>().use(djangoSession({ backend }));
+ * app.get("/cart", (c) => c.html(`<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="${c.var.csrfToken()}"></form>`));
  * app.post("/cart", async (c) => {
  *   (await c.var.session.load()).set("cart", [1]);
  *   return c.text("added");
  * });
- * const response = await app.request("/cart", { method: "POST" });
- * console.log(response.headers.get("set-cookie")?.includes("; Secure")); // true
+ * const page = await app.request("https://shop.example/cart");
+ * const token = (await page.text()).match(/value="(\w+)"/)![1];
+ * const cookie = page.headers.get("set-cookie")!.split(";")[0];
+ * const response = await app.request("https://shop.example/cart", {
+ *   method: "POST",
+ *   headers: { cookie, origin: "https://shop.example", "x-csrftoken": token },
+ * });
+ * console.log(response.status, response.headers.get("set-cookie")?.includes("; Secure")); // 200 true
  * ```
  */
 export function djangoSession<T extends SessionData = SessionData, U = unknown>(
-  options: WithSessionOptions<T, U>,
+  options: RequestOptions<T, U>,
 ): MiddlewareHandler<SessionEnv<T, U>> {
-  const { backend } = options;
   return async function djangoSessionMiddleware(c, next) {
-    const key = sessionKeyOf(c.req.raw, backend.settings);
-    const session = backend.getSession(key);
+    const exempt = matchedRoutes(c).some((route) => route.handler === csrfExempt);
+    const open = await openRequest(c.req.raw, options, exempt);
+    const { session, csrf } = open;
     c.set("session", session);
-    c.set("user", lazyUser(session as Session<SessionData>, options.user));
-    const messages = requestMessages(session, c.req.header("cookie") ?? null);
-    c.set("messages", messages);
-    await next();
-    if (c.error) return;
-    const cookies = await messages.commit();
-    const response = withCookies(await commitSession(session, c.res, key !== null), cookies);
+    c.set("user", open.user);
+    c.set("csrfToken", () => csrf.csrf.token());
+    c.set("messages", open.messages);
+    if (csrf.ok) {
+      await next();
+      if (c.error) return;
+    } else {
+      c.res = await refusal(c.req.raw, csrf, options);
+    }
+    const response = await closeRequest(open, c.res);
     if (response === c.res) return;
     // Hono's `res` setter copies the previous response's headers over the new one, which would
     // put back the old Vary and Set-Cookie; clearing it first hands ours over as is.

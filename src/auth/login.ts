@@ -15,6 +15,7 @@ import {
   SESSION_KEY,
 } from "./session_auth.ts";
 import { canonicalPk, type DjangoUser } from "./user_model.ts";
+import { rotateCsrfToken } from "../csrf/rotate.ts";
 import type { UserSource } from "./user_sources.ts";
 
 /** Options of {@linkcode login}. */
@@ -51,10 +52,11 @@ function backendOf(options: LoginOptions, backends: readonly string[]): string {
  * Logs `user` in to `session` as Django's `login` does. If the session already belongs to another
  * user (or to this user under another password) it is flushed; if it belongs to no one, its key is
  * cycled against session fixation; then `_auth_user_id` (the primary key as a string),
- * `_auth_user_backend` and `_auth_user_hash` are set. Save the session afterwards (the HTTP
- * wrapper does). Then, as Django's `update_last_login`, the user's `last_login` is set to now in
- * the database (the `user` object given is left as it is). Django's login also rotates the CSRF
- * token (`rotate_token`); a TypeScript app with its own CSRF protection should do the same.
+ * `_auth_user_backend` and `_auth_user_hash` are set, and the request's CSRF secret is rotated
+ * (Django's `rotate_token`: tokens rendered before the login stop working, here and in Django).
+ * Save the session afterwards (the HTTP wrapper does, and sends the new CSRF cookie). Then, as
+ * Django's `update_last_login`, the user's `last_login` is set to now in the database (the `user`
+ * object given is left as it is).
  *
  * @param session the request's session; loaded here if it is not yet
  * @param user a user row from `getUser` or `authenticate`
@@ -114,6 +116,9 @@ export async function login<T extends SessionData>(
   data.set(SESSION_KEY, pk);
   data.set(BACKEND_SESSION_KEY, backend);
   data.set(HASH_SESSION_KEY, hash);
+  // The session finds its request's CSRF state: auth needs no HTTP, and a session outside a request
+  // (a script) has none to rotate, as Django's rotate_token without the middleware.
+  rotateCsrfToken(session);
   // Django sends `user_logged_in` last, once the session holds the user.
   if ((options.updateLastLogin ?? true) && "last_login" in users.model.columns) {
     await users.touchLastLogin?.(pk, new Date());

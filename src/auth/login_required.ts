@@ -4,10 +4,18 @@
  *
  * @module
  */
-import type { SessionHandler } from "../http/with_session.ts";
+import type { SessionContext } from "../http/with_session.ts";
 import type { DjangoSettings } from "../settings/settings.ts";
 import type { SessionData } from "../session/store.ts";
 import { loginRedirectUrl, type LoginUrlOptions } from "./login_url.ts";
+
+/** A handler whose context holds the session and a lazy `user()`, as `withSession` gives it. */
+export type GuardedHandler<C extends SessionContext<SessionData, unknown>, Rest extends unknown[]> =
+  (
+    request: Request,
+    context: C,
+    ...rest: Rest
+  ) => Response | Promise<Response>;
 
 /** Options of the login-required guards. */
 export interface LoginRequiredOptions extends LoginUrlOptions {
@@ -74,10 +82,13 @@ export function anonymousResponse(
  * console.log(response.headers.get("location")); // /accounts/login/?next=/orders/
  * ```
  */
-export function loginRequired<T extends SessionData, Rest extends unknown[], U>(
-  handler: SessionHandler<T, Rest, U>,
+export function loginRequired<
+  C extends SessionContext<SessionData, unknown>,
+  Rest extends unknown[],
+>(
+  handler: GuardedHandler<C, Rest>,
   options: LoginRequiredOptions = {},
-): SessionHandler<T, Rest, U> {
+): GuardedHandler<C, Rest> {
   return async function loginRequiredHandler(request, context, ...rest) {
     if (await context.user() !== null) return handler(request, context, ...rest);
     return anonymousResponse(request.url, context.session.settings, options);

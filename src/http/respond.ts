@@ -123,11 +123,26 @@ export async function commitSession<T extends SessionData>(
     throw error;
   }
   if (headers.setCookie === null && !headers.vary) return response;
-  return rebuilt(response, headers, session.settings.SESSION_COOKIE_NAME);
+  return withCookie(response, headers, session.settings.SESSION_COOKIE_NAME);
 }
 
-/** A copy of `response` with the session cookie (replacing the handler's own, as Django's dict does). */
-function rebuilt(
+/**
+ * A copy of `response` with a cookie set (replacing the handler's own of that name, as Django's
+ * `response.cookies` dict does) and `Cookie` added to `Vary` — the last step of a commit, shared by
+ * the session and CSRF middleware.
+ *
+ * @param response the handler's response
+ * @param headers the cookie to set (or `null`) and whether to vary on `Cookie`
+ * @param name the cookie's name
+ * @returns a new `Response` with the same status and body
+ * @example
+ * ```ts
+ * import { withCookie } from "@django-interop/session/http";
+ * const response = withCookie(new Response("ok"), { setCookie: "a=1", vary: true }, "a");
+ * console.log(response.headers.get("set-cookie"), response.headers.get("vary")); // a=1 Cookie
+ * ```
+ */
+export function withCookie(
   response: Response,
   { setCookie: cookie, vary }: SessionHeaders,
   name: string,

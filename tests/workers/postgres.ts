@@ -4,7 +4,7 @@
  */
 import postgres from "postgres";
 import { type DjangoSettings, djangoSettings } from "../../src/settings/settings.ts";
-import { withSession } from "../../src/http/with_session.ts";
+import { withSession } from "../../src/adapters/fetch.ts";
 import { PostgresBackend } from "../../src/stores/postgres.ts";
 import { view } from "./_view.ts";
 

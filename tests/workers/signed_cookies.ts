@@ -2,7 +2,7 @@
  * A Worker on plain workerd (no `nodejs_compat`): Django's signed-cookie sessions through
  * `withSession`, with the secret from a text binding.
  */
-import { withSession } from "../../src/http/with_session.ts";
+import { withSession } from "../../src/adapters/fetch.ts";
 import { SignedCookieBackend } from "../../src/stores/signed_cookies.ts";
 import { view } from "./_view.ts";
 

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { withSession } from "../../../src/http/with_session.ts";
+import { withSession } from "../../../src/adapters/fetch.ts";
 import { getUser } from "../../../src/auth/get_user.ts";
 import { login } from "../../../src/auth/login.ts";
 import { authenticate } from "../../../src/auth/authenticate.ts";

@@ -4,7 +4,7 @@
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { withSession } from "../../../src/http/with_session.ts";
+import { withSession } from "../../../src/adapters/fetch.ts";
 import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
 import { CookieTooLarge } from "../../../src/errors.ts";
 import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";

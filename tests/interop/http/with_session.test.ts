@@ -2,7 +2,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { StoreUnavailable } from "../../../src/errors.ts";
-import { withSession } from "../../../src/http/with_session.ts";
+import { withSession } from "../../../src/adapters/fetch.ts";
 import { createSessionTable, PostgresBackend } from "../../../src/stores/postgres.ts";
 import { closeDjangos, django, DJANGO_DB_CREATE, DJANGO_VERSIONS } from "../../_django.ts";
 import { postgresSchema, SECRET_KEY } from "../../_postgres.ts";

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { withSession } from "../../../src/http/with_session.ts";
+import { withSession } from "../../../src/adapters/fetch.ts";
 import { DEBUG, ERROR, INFO, SUCCESS, WARNING } from "../../../src/messages/mod.ts";
 import { decodePayload } from "../../../src/signing/payload.ts";
 import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";

@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ImproperlyConfigured } from "../../../src/errors.ts";
 import { DEBUG, INFO, requestMessages, SUCCESS, WARNING } from "../../../src/messages/mod.ts";
-import { withSession } from "../../../src/http/with_session.ts";
+import { withSession } from "../../../src/adapters/fetch.ts";
 import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
 import type { DjangoSettingsInput } from "../../../src/settings/settings.ts";
 

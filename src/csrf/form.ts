@@ -1,0 +1,43 @@
+/**
+ * The form half of a fetch-style request: `csrfmiddlewaretoken` read from a clone of the body, only
+ * for the content types Django parses into `request.POST`, so the handler can still read the body.
+ *
+ * @module
+ */
+
+/** Django fills `request.POST` for these two content types only. */
+const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
+
+/** Django's hidden-input name (`{% csrf_token %}`). */
+export const CSRF_FORM_FIELD = "csrfmiddlewaretoken";
+
+/**
+ * A reader of the request's `csrfmiddlewaretoken`, for `csrfCheck`'s `formToken`: it parses a
+ * clone of the body, once, when called — `csrfCheck` calls it only for a POST that reaches the
+ * token check. The last field wins and a file counts as none, as in Django's `request.POST.get`;
+ * a body that does not parse gives `null` (the header is tried next).
+ *
+ * @param request the incoming request
+ * @returns the reader
+ * @example
+ * ```ts
+ * import { formTokenReader } from "@django-interop/session/csrf";
+ * const request = new Request("http://x/", {
+ *   method: "POST",
+ *   body: new URLSearchParams({ csrfmiddlewaretoken: "abc" }),
+ * });
+ * console.log(await formTokenReader(request)(), await request.text()); // abc csrfmiddlewaretoken=abc
+ * ```
+ */
+export function formTokenReader(request: Request): () => Promise<string | null> {
+  return async () => {
+    const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+    if (!FORM_TYPES.has(type) || request.body === null) return null;
+    try {
+      const value = (await request.clone().formData()).getAll(CSRF_FORM_FIELD).at(-1);
+      return typeof value === "string" ? value : null;
+    } catch {
+      return null;
+    }
+  };
+}
