@@ -38,6 +38,9 @@ class Cursor {
   }
 }
 
+/** Anything outside ASCII (U+0080 and up). */
+const NON_ASCII = /[\u0080-\uffff]/;
+
 const isDigit = (c: string) => c >= "0" && c <= "9";
 
 /** CPython's `_find_isoformat_datetime_separator` (lengths 7, 8 or 10 for the date). */
@@ -142,12 +145,12 @@ function parseClock(
  * be the separator and is read as "T"; any other non-ASCII character makes the string invalid.
  */
 function sanitized(s: string): string {
-  if (!/[^\x00-\x7f]/.test(s)) return s;
+  if (!NON_ASCII.test(s)) return s;
   const points = [...s];
   const at = [7, 8, 10].find((i) => i < points.length && points[i].codePointAt(0)! > 0x7f);
   if (at !== undefined) points[at] = "T";
   const ascii = points.join("");
-  if (/[^\x00-\x7f]/.test(ascii)) throw INVALID;
+  if (NON_ASCII.test(ascii)) throw INVALID;
   return ascii;
 }
 
