@@ -141,17 +141,23 @@ function parseClock(
 }
 
 /**
- * CPython's `_sanitize_isoformat_str`: the first non-ASCII character at code point 7, 8 or 10 may
- * be the separator and is read as "T"; any other non-ASCII character makes the string invalid.
+ * CPython's `_sanitize_isoformat_str` and UTF-8 step: the first non-ASCII character at code point
+ * 7, 8 or 10 may be the separator and is read as "T"; CPython then parses UTF-8 bytes, so any other
+ * non-ASCII character stands for as many bytes that are neither digits nor separators (here "~"),
+ * and a lone surrogate, which has no UTF-8, makes the string invalid.
  */
 function sanitized(s: string): string {
   if (!NON_ASCII.test(s)) return s;
   const points = [...s];
+  if (points.length < 7) throw INVALID;
   const at = [7, 8, 10].find((i) => i < points.length && points[i].codePointAt(0)! > 0x7f);
   if (at !== undefined) points[at] = "T";
-  const ascii = points.join("");
-  if (NON_ASCII.test(ascii)) throw INVALID;
-  return ascii;
+  return points.map((point) => {
+    const code = point.codePointAt(0)!;
+    if (code < 0x80) return point;
+    if (code >= 0xd800 && code <= 0xdfff) throw INVALID;
+    return "~".repeat(code < 0x800 ? 2 : code < 0x10000 ? 3 : 4);
+  }).join("");
 }
 
 function parse(s: string): PythonDatetime {
