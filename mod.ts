@@ -94,6 +94,12 @@ export {
   sessionKeyOf,
 } from "./src/http/respond.ts";
 export {
+  errorResponse,
+  type ErrorResponseOptions,
+  type ErrorStatus,
+  errorStatus,
+} from "./src/http/error_response.ts";
+export {
   type SessionContext,
   type SessionHandler,
   type UserLoader,

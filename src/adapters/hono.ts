@@ -20,6 +20,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { cookieSettings } from "../http/options.ts";
+import { errorResponse } from "../http/error_response.ts";
 import { commitSession, sessionKeyOf } from "../http/respond.ts";
 import { lazyUser, type WithSessionOptions } from "../http/with_session.ts";
 
@@ -47,7 +48,9 @@ export type SessionEnv<T extends SessionData = SessionData, U = unknown> = {
 /**
  * Creates the middleware: each request gets a lazy session on `c.var.session` (no query unless a
  * handler loads it); after the handlers, the session is saved when it changed and the cookie set,
- * refreshed or deleted as Django does. A handler that threw (Hono's `c.error`) saves nothing.
+ * refreshed or deleted as Django does. A handler that threw (Hono's `c.error`) saves nothing; the
+ * session errors, thrown by a handler or by the commit, are answered by `errorResponse` (400, 503
+ * with `Retry-After`, 500), as in `withSession`.
  *
  * @typeParam T the shape of the session data
  * @param options the backend and Django's cookie settings
@@ -69,8 +72,17 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
     c.set("session", session);
     c.set("user", lazyUser(session as Session<SessionData>, options.user));
     await next();
-    if (c.error) return;
-    const response = await commitSession(session, c.res, key !== null, settings);
+    let response: Response;
+    if (c.error) {
+      // A handler's session error (StoreUnavailable from load(), …) gets the shared answer.
+      response = errorResponse(c.error, options) ?? c.res;
+    } else {
+      try {
+        response = await commitSession(session, c.res, key !== null, settings);
+      } catch (error) {
+        response = errorResponse(error, options) ?? await Promise.reject(error);
+      }
+    }
     if (response === c.res) return;
     // Hono's `res` setter copies the previous response's headers over the new one, which would
     // put back the old Vary and Set-Cookie; clearing it first hands ours over as is.

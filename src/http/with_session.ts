@@ -9,6 +9,7 @@ import { ImproperlyConfigured } from "../errors.ts";
 import type { SessionBackend } from "../session/backend.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
+import { errorResponse, type ErrorResponseOptions } from "./error_response.ts";
 import { cookieSettings, type SessionCookieOptions } from "./options.ts";
 import { commitSession, sessionKeyOf } from "./respond.ts";
 
@@ -49,7 +50,7 @@ export function lazyUser<U>(
 
 /** Options of {@linkcode withSession}: the backend plus Django's cookie settings. */
 export interface WithSessionOptions<T extends SessionData = SessionData, U = unknown>
-  extends SessionCookieOptions {
+  extends SessionCookieOptions, ErrorResponseOptions {
   /** Where sessions live, with the session settings (`cookieAge`, `expireAtBrowserClose`). */
   backend: SessionBackend<T>;
   /**
@@ -71,7 +72,10 @@ export type SessionHandler<T extends SessionData, Rest extends unknown[], U = un
  * Wraps a fetch-style handler with Django's session middleware: the handler gets the request's lazy
  * session; afterwards the session is saved when it changed and the status is below 500, and the
  * cookie is set, refreshed or deleted exactly as Django does. A handler that throws saves nothing;
- * the error propagates. A session deleted meanwhile gives HTTP 400, as in Django.
+ * the error propagates, except the session errors, answered by `errorResponse` whether the handler
+ * or the commit threw them: a session deleted meanwhile gives HTTP 400, as in Django; a store that
+ * is down (`StoreUnavailable`) 503 with `Retry-After`; data that verifies but cannot be used
+ * (`SessionUnreadable`) 500, saving nothing.
  *
  * Extra arguments pass through: Deno's `info`, Bun's `server`.
  *
@@ -104,7 +108,11 @@ export function withSession<
     const key = sessionKeyOf(request, settings);
     const session = backend.getSession(key);
     const user = lazyUser(session as Session<SessionData>, options.user);
-    const response = await handler(request, { session, user }, ...rest);
-    return commitSession(session, response, key !== null, settings);
+    try {
+      const response = await handler(request, { session, user }, ...rest);
+      return await commitSession(session, response, key !== null, settings);
+    } catch (error) {
+      return errorResponse(error, options) ?? Promise.reject(error);
+    }
   };
 }

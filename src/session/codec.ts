@@ -8,7 +8,7 @@
  * @module
  */
 
-import { BadPayload } from "../errors.ts";
+import { BadPayload, SessionUnreadable } from "../errors.ts";
 // Type only: signing never loads session code at runtime.
 import type { SessionData } from "./store.ts";
 import { legacyDecode, legacyEncode } from "./legacy_codec.ts";
@@ -63,7 +63,9 @@ function signerFor(options: SessionCodecOptions, legacyAlgorithm?: "sha1"): Time
  * @param options the secret key and, optionally, the store class name and hashing algorithm
  * @returns the text for `django_session.session_data`
  * @throws {TypeError} when `data` holds something Python's JSON cannot give back (undefined,
- * functions, BigInt, NaN, Date, Map, class instances...)
+ * functions, BigInt, Date, Map, class instances...)
+ * @throws {RangeError} when `decodeSession` could not read it back: nested deeper than
+ * `MAX_JSON_DEPTH`, or compressed from more JSON than `maxDecompressedBytes`
  * @example
  * ```ts
  * import { decodeSession, encodeSession } from "@django-interop/session";
@@ -76,16 +78,23 @@ export function encodeSession(data: SessionData, options: SessionCodecOptions): 
   if (options.defaultHashingAlgorithm === "sha1") {
     return legacyEncode(data, options.secretKey, options.storeClassName ?? "SessionStore");
   }
-  return signerFor(options).signObject(data, { compress: options.compress ?? true });
+  return signerFor(options).signObject(data, {
+    compress: options.compress ?? true,
+    maxDecompressedBytes: options.maxDecompressedBytes,
+  });
 }
 
 /**
  * Decodes session data written by Django (3.1+ sha256, 3.1/3.2 sha1, pre-3.1) or by
- * `encodeSession`. Never throws: anything bad reads as an empty session and goes to `onCorrupt`.
+ * `encodeSession`. Data whose signature does not verify reads as an empty session and goes to
+ * `onCorrupt`, as in Django. Data that verifies but cannot be read here (broken JSON or zlib, not an
+ * object, past `maxDecompressedBytes`, nested past `MAX_JSON_DEPTH`) throws instead: reading it as
+ * `{}` would let the next save overwrite what its writer, who holds the key, stored.
  *
  * @param value the stored `session_data`
  * @param options the secret key and, optionally, fallbacks, store class name, cap and hook
  * @returns the session dictionary, or `{}`
+ * @throws {SessionUnreadable} when the data verifies but cannot be read
  * @example
  * ```ts
  * import { decodeSession } from "@django-interop/session";
@@ -118,6 +127,7 @@ export async function decodeSession(
     return data as SessionData;
   } catch (error) {
     options.onCorrupt?.(error as Error);
+    if (error instanceof BadPayload) throw new SessionUnreadable(error.message, { cause: error });
     return {};
   }
 }

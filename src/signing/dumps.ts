@@ -35,6 +35,11 @@ export interface DumpsOptions {
   fallbackKeys?: string[];
   /** The clock, in epoch milliseconds. @default {Date.now} */
   now?: () => number;
+  /**
+   * The inflate cap `loads` will use: compressing more JSON than this throws a `RangeError`.
+   * @default {1048576} (1 MiB)
+   */
+  maxDecompressedBytes?: number;
 }
 
 /** Options of {@linkcode loads}. */
@@ -76,8 +81,11 @@ export interface LoadsOptions {
  * ```
  */
 export function dumps(value: unknown, options: DumpsOptions): Promise<string> {
-  const { salt = "django.core.signing", compress = false } = options;
-  return new TimestampSigner({ ...options, salt }).signObject(value, { compress });
+  const { salt = "django.core.signing", compress = false, maxDecompressedBytes } = options;
+  return new TimestampSigner({ ...options, salt }).signObject(value, {
+    compress,
+    maxDecompressedBytes,
+  });
 }
 
 /**

@@ -24,14 +24,30 @@ const MIN_COMPRESSIBLE = 10;
  *
  * @param value a JSON-able value (see `pythonJsonDumps`)
  * @param compress whether to try zlib
+ * @param maxDecompressedBytes the inflate cap the value will be read back with
+ * @default maxDecompressedBytes 1 MiB
  * @returns the base64 text, `.`-prefixed when compressed
  * @throws {TypeError} when `value` is not JSON that Python reads back
+ * @throws {RangeError} when it nests too deeply, or compresses from more JSON than
+ *   `maxDecompressedBytes`: `decodePayload` would refuse what was written
  */
-export async function encodePayload(value: unknown, compress: boolean): Promise<string> {
+export async function encodePayload(
+  value: unknown,
+  compress: boolean,
+  maxDecompressedBytes: number = DEFAULT_MAX_DECOMPRESSED_BYTES,
+): Promise<string> {
   const data = encoder.encode(pythonJsonDumps(value));
   if (compress && data.length >= MIN_COMPRESSIBLE) {
     const compressed = await deflate(data);
-    if (compressed.length < data.length - 1) return "." + b64Encode(compressed);
+    if (compressed.length < data.length - 1) {
+      if (data.length > maxDecompressedBytes) {
+        throw new RangeError(
+          `${data.length} bytes of JSON are past maxDecompressedBytes (${maxDecompressedBytes}): ` +
+            "the value could not be read back",
+        );
+      }
+      return "." + b64Encode(compressed);
+    }
   }
   return b64Encode(data);
 }

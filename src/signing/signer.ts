@@ -53,6 +53,11 @@ export interface SignObjectOptions {
    * @default {false}
    */
   compress?: boolean;
+  /**
+   * The inflate cap the value will be read with: compressing more JSON than this throws.
+   * @default {1048576} (1 MiB)
+   */
+  maxDecompressedBytes?: number;
 }
 
 /** Options of `unsignObject`. */
@@ -162,13 +167,16 @@ export class Signer {
   /**
    * Signs a JSON-able value (Django's `sign_object`).
    *
-   * @param value null, booleans, finite numbers, strings, arrays and plain objects
-   * @param options whether to compress
+   * @param value null, booleans, numbers, strings, arrays and plain objects
+   * @param options whether to compress, and the inflate cap
    * @returns the signed payload
    * @throws {TypeError} when `value` holds something Python's JSON cannot give back
+   * @throws {RangeError} when it could not be read back (too deep, or past the inflate cap)
    */
   async signObject(value: unknown, options: SignObjectOptions = {}): Promise<string> {
-    return this.sign(await encodePayload(value, options.compress ?? false));
+    return this.sign(
+      await encodePayload(value, options.compress ?? false, options.maxDecompressedBytes),
+    );
   }
 
   /**
