@@ -11,6 +11,7 @@ import {
   DEFAULT_COOKIE_AGE,
   expiryAge,
   expiryDate,
+  isPythonInstant,
   type SessionSettings,
   storedExpiry,
 } from "./expiry.ts";
@@ -20,6 +21,14 @@ import type { SessionData, SessionStore } from "./store.ts";
 const TEST_COOKIE = "testcookie";
 const TEST_COOKIE_VALUE = "worked";
 const EXPIRY = "_session_expiry";
+
+/**
+ * Stores `value` under `key` as an own property even for `__proto__`, which plain assignment would
+ * take as the prototype: every key is a plain key, as in Django's dict and in `JSON.parse`.
+ */
+function put(data: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
+}
 
 /** Options of {@linkcode Session.save}. */
 export interface SaveOptions {
@@ -142,7 +151,7 @@ export class Session<T extends SessionData = SessionData> {
    * @throws {SessionNotLoaded} before `load()`
    */
   set<K extends keyof T & string>(key: K, value: T[K]): this {
-    this.#read("set")[key] = value;
+    put(this.#read("set"), key, value);
     this.modified = true;
     return this;
   }
@@ -208,7 +217,8 @@ export class Session<T extends SessionData = SessionData> {
    * @throws {SessionNotLoaded} before `load()`
    */
   update(values: Partial<T>): void {
-    Object.assign(this.#read("update"), values);
+    const data = this.#read("update");
+    for (const [key, value] of Object.entries(values)) put(data, key, value);
     this.modified = true;
   }
 
@@ -275,6 +285,9 @@ export class Session<T extends SessionData = SessionData> {
    *
    * @param value seconds, a date, or null
    * @throws {SessionNotLoaded} before `load()`
+   * @throws {TypeError} for anything else
+   * @throws {RangeError} for NaN, or an expiry outside years 1 to 9999 (Python's `datetime`
+   *   range: Django could not compute its expiry date either)
    */
   setExpiry(value: number | Date | null): void {
     if (value === null) {
@@ -282,6 +295,13 @@ export class Session<T extends SessionData = SessionData> {
       return;
     }
     const now = new Date();
+    if (typeof value !== "number" && !(value instanceof Date)) {
+      throw new TypeError(`setExpiry takes seconds, a Date or null, not ${typeof value}`);
+    }
+    const millis = value instanceof Date ? value.getTime() : now.getTime() + value * 1000;
+    if (!isPythonInstant(millis)) {
+      throw new RangeError(`setExpiry(${String(value)}) is not an instant in years 1 to 9999`);
+    }
     this.#read("setExpiry")[EXPIRY] = value instanceof Date
       ? storedExpiry(value, this.#settings.expiryDates, now)
       : Math.floor(value);
@@ -325,15 +345,16 @@ export class Session<T extends SessionData = SessionData> {
    * Writes the session when it changed (or `force`); `expire_date` is recomputed on every write.
    * A new session gets its key here.
    *
-   * @param options `force` to write an unchanged session
-   * @returns true when it wrote; false when unchanged, or a new session is empty
+   * @param options `force` to write an unchanged session, even a new empty one (as Django's
+   *   `save()` creates its row)
+   * @returns true when it wrote; false when unchanged, or a new session is empty and not forced
    * @throws {SessionInterrupted} when the row was deleted since it was loaded
    * @throws {StoreUnavailable} when the store fails
    */
   async save(options: SaveOptions = {}): Promise<boolean> {
     if (!this.modified && !options.force) return false;
     const data = (await this.load()).#data!;
-    if (this.isEmpty) return false;
+    if (this.isEmpty && !options.force) return false;
     this.#key = this.#key === null
       ? await this.#store.create(data, this.#expireDate(data))
       : await this.#store.update(this.#key, data, this.#expireDate(data));

@@ -69,6 +69,9 @@ export interface UnsignObjectOptions {
   maxDecompressedBytes?: number;
 }
 
+/** A UTF-16 surrogate without its pair: a string UTF-8 (and Python's `str.encode`) cannot hold. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 // Django's _SEP_UNSAFE: `A-z` is the ASCII range A..z, which includes [\]^_ and the backtick.
 const UNSAFE_SEP = /^[A-z0-9\-_=]*$/;
 
@@ -139,8 +142,10 @@ export class Signer {
    *
    * @param value the value to sign
    * @returns the signed value
+   * @throws {TypeError} when `value` has a lone surrogate (Python's `encode` raises there too)
    */
   async sign(value: string): Promise<string> {
+    if (LONE_SURROGATE.test(value)) throw new TypeError("Cannot sign a lone surrogate");
     return `${value}${this.sep}${await this.signature(value)}`;
   }
 
@@ -149,9 +154,12 @@ export class Signer {
    *
    * @param signed a signed value
    * @returns the value
-   * @throws {BadSignature} when there is no separator or no key's signature matches
+   * @throws {BadSignature} when there is no separator, no key's signature matches, or the text has
+   *   a lone surrogate (which UTF-8 cannot hold: Python's `encode` raises, and TextEncoder's U+FFFD
+   *   would make two texts share one signature)
    */
   async unsign(signed: string): Promise<string> {
+    if (LONE_SURROGATE.test(signed)) throw new BadSignature("Signed value has a lone surrogate");
     const at = signed.lastIndexOf(this.sep);
     if (at < 0) throw new BadSignature(`No "${this.sep}" found in value`);
     const value = signed.slice(0, at);
