@@ -72,6 +72,12 @@ export interface SignedCookieStoreOptions {
    * @default {undefined}
    */
   onCorrupt?: (error: Error) => void;
+  /**
+   * Django 3.1/3.2's `DEFAULT_HASHING_ALGORITHM`: `"sha1"` signs cookies with HMAC-SHA1, as such a
+   * site does and as it alone verifies. Loading accepts both, as Django 3.1/3.2 do.
+   * @default {"sha256"}
+   */
+  defaultHashingAlgorithm?: "sha256" | "sha1";
 }
 
 /**
@@ -111,6 +117,7 @@ export class SignedCookieStore implements SessionStore {
       maxCookieSize = BROWSER_COOKIE_LIMIT,
       maxDecompressedBytes,
       onCorrupt,
+      defaultHashingAlgorithm = "sha256",
     } = options;
     this.#loadOptions = {
       key: secretKey,
@@ -118,6 +125,9 @@ export class SignedCookieStore implements SessionStore {
       salt: SALT,
       maxAge: cookieAge,
       maxDecompressedBytes,
+      algorithm: defaultHashingAlgorithm,
+      // Django 3.1/3.2's Signer.legacy_algorithm: sha1 signatures verify whatever the setting.
+      legacyAlgorithm: "sha1",
     };
     this.#maxAge = cookieAge;
     this.#room = maxCookieSize - cookieName.length - 1;
@@ -159,8 +169,8 @@ export class SignedCookieStore implements SessionStore {
    * @throws {CookieTooLarge} when the cookie would pass `maxCookieSize`
    */
   async create(data: SessionData, _expireDate?: Date): Promise<string> {
-    const { key, salt, maxDecompressedBytes } = this.#loadOptions;
-    const value = await dumps(data, { key, salt, compress: true, maxDecompressedBytes });
+    const { key, salt, maxDecompressedBytes, algorithm } = this.#loadOptions;
+    const value = await dumps(data, { key, salt, compress: true, maxDecompressedBytes, algorithm });
     if (value.length > this.#room) throw new CookieTooLarge(value.length, this.#room);
     return value;
   }
