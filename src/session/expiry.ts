@@ -150,15 +150,30 @@ export function expiryAge(expiry: unknown, cookieAge: number, now: Date): number
 }
 
 /**
- * The `_session_expiry` value `setExpiry(date)` stores under the chosen `expiryDates` form.
+ * The `_session_expiry` value `setExpiry(value)` stores under the chosen `expiryDates` form.
  *
- * @param date the absolute expiry
- * @param form `"iso"` (Django 4.1+) or `"seconds"` (readable by Django 3.2)
+ * @param value seconds from now (floored), or the absolute expiry
+ * @param form `"iso"` (Django 4.1+) or `"seconds"` (readable by Django 3.2), for dates
  * @param now the current time
- * @returns an ISO string, or whole seconds (never 0, which would mean "at browser close")
+ * @returns an ISO string, or whole seconds (never 0 for a date, which would mean "at browser close")
+ * @throws {TypeError} when `value` is neither a number nor a Date
+ * @throws {RangeError} for NaN, or an expiry outside years 1 to 9999 (Python's `datetime` range:
+ *   Django could not compute the expiry date either)
  */
-export function storedExpiry(date: Date, form: "iso" | "seconds", now: Date): string | number {
-  if (form === "iso") return pythonIsoFormat(date);
-  const seconds = Math.floor((date.getTime() - now.getTime()) / 1000);
+export function storedExpiry(
+  value: number | Date,
+  form: "iso" | "seconds",
+  now: Date,
+): string | number {
+  if (typeof value !== "number" && !(value instanceof Date)) {
+    throw new TypeError(`setExpiry takes seconds, a Date or null, not ${typeof value}`);
+  }
+  const millis = value instanceof Date ? value.getTime() : now.getTime() + value * 1000;
+  if (!isPythonInstant(millis)) {
+    throw new RangeError(`setExpiry(${String(value)}) is not an instant in years 1 to 9999`);
+  }
+  if (typeof value === "number") return Math.floor(value);
+  if (form === "iso") return pythonIsoFormat(value);
+  const seconds = Math.floor((value.getTime() - now.getTime()) / 1000);
   return seconds === 0 ? -1 : seconds;
 }

@@ -11,7 +11,6 @@ import {
   DEFAULT_COOKIE_AGE,
   expiryAge,
   expiryDate,
-  isPythonInstant,
   type SessionSettings,
   storedExpiry,
 } from "./expiry.ts";
@@ -65,6 +64,8 @@ export class Session<T extends SessionData = SessionData> {
   #key: string | null;
   #data: T | null = null;
   #loading: Promise<this> | null = null;
+  /** A key `cycleKey` replaced but could not delete yet: deleted before the next write. */
+  #retired: string | null = null;
 
   /**
    * Creates a lazy session; nothing is read until {@linkcode Session.load}.
@@ -294,17 +295,7 @@ export class Session<T extends SessionData = SessionData> {
       this.delete(EXPIRY as keyof T & string);
       return;
     }
-    const now = new Date();
-    if (typeof value !== "number" && !(value instanceof Date)) {
-      throw new TypeError(`setExpiry takes seconds, a Date or null, not ${typeof value}`);
-    }
-    const millis = value instanceof Date ? value.getTime() : now.getTime() + value * 1000;
-    if (!isPythonInstant(millis)) {
-      throw new RangeError(`setExpiry(${String(value)}) is not an instant in years 1 to 9999`);
-    }
-    this.#read("setExpiry")[EXPIRY] = value instanceof Date
-      ? storedExpiry(value, this.#settings.expiryDates, now)
-      : Math.floor(value);
+    this.#read("setExpiry")[EXPIRY] = storedExpiry(value, this.#settings.expiryDates, new Date());
     this.modified = true;
   }
 
@@ -354,6 +345,7 @@ export class Session<T extends SessionData = SessionData> {
   async save(options: SaveOptions = {}): Promise<boolean> {
     if (!this.modified && !options.force) return false;
     const data = (await this.load()).#data!;
+    await this.#deleteRetired();
     if (this.isEmpty && !options.force) return false;
     this.#key = this.#key === null
       ? await this.#store.create(data, this.#expireDate(data))
@@ -364,25 +356,38 @@ export class Session<T extends SessionData = SessionData> {
 
   /**
    * Keeps the data under a new key and deletes the old row (Django's `cycle_key`, used at login
-   * against session fixation). The session stays modified, so the new key reaches the cookie.
+   * against session fixation). The session stays modified, so the new key reaches the cookie. When
+   * deleting the old row fails, the next `save`, `flush` or `cycleKey` deletes it first.
    *
    * @throws {StoreUnavailable} when the store fails
    */
   async cycleKey(): Promise<void> {
     const data = (await this.load()).#read("cycleKey");
+    await this.#deleteRetired();
     const old = this.#key;
     this.#key = await this.#store.create(data, this.#expireDate(data));
     this.modified = true;
-    if (old !== null) await this.#store.delete(old);
+    this.#retired = old;
+    await this.#deleteRetired();
+  }
+
+  /** Deletes the key a failed `cycleKey` left behind, so a retry never forgets the old row. */
+  async #deleteRetired(): Promise<void> {
+    if (this.#retired === null) return;
+    await this.#store.delete(this.#retired);
+    this.#retired = null;
   }
 
   /**
    * Empties the session, deletes its row and drops the key (Django's `flush`, used at logout).
+   * When the store fails the key is kept, so calling it again retries the delete.
    *
    * @throws {StoreUnavailable} when the store fails
    */
   async flush(): Promise<void> {
     this.clear();
+    await this.#deleteRetired();
+    // The key is dropped only once its row is gone: a failed flush can be called again.
     if (this.#key !== null) await this.#store.delete(this.#key);
     this.#key = null;
   }
