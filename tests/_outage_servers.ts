@@ -4,7 +4,7 @@
  * survive the kill), PostgreSQL (`initdb` once) and MariaDB (`mariadbd --datadir`). The machine's
  * own services on the default ports are never touched.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -34,6 +34,11 @@ async function listening(port: number, child: ChildProcess, log: () => string): 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`nothing listens on ${port}: ${log()}`);
+}
+
+function isReady(port: number): boolean {
+  const args = ["-q", "-h", "127.0.0.1", "-p", String(port)];
+  return spawnSync("/usr/lib/postgresql/15/bin/pg_isready", args).status === 0;
 }
 
 /** One server process: `start()` (again after `kill()`), `kill()`, `remove()` at the end. */
@@ -74,6 +79,11 @@ export class OutageServer {
     child.stderr!.on("data", keep);
     this.#child = child;
     await listening(this.port, child, () => this.#log);
+    // PostgreSQL listens while it still recovers ("the database system is starting up").
+    while (this.kind === "postgres" && !isReady(this.port)) {
+      if (child.exitCode !== null) throw new Error(`server exited: ${this.#log}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Kills the server at once (SIGKILL) and waits for it to be gone. */
@@ -82,12 +92,40 @@ export class OutageServer {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise((resolve) => {
       child.once("exit", resolve);
-      child.kill("SIGKILL");
+      this.#signal("SIGKILL");
     });
+  }
+
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a hung host. */
+  freeze(): void {
+    this.#signal("SIGSTOP");
+  }
+
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void {
+    this.#signal("SIGCONT");
+  }
+
+  /**
+   * Signals the server and its children by process id (PostgreSQL's backends each lead a process
+   * group of their own, so the group alone would miss them).
+   */
+  #signal(signal: NodeJS.Signals): void {
+    const child = this.#child;
+    if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const children = spawnSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" }).stdout;
+    for (const pid of [child.pid, ...children.split("\n").filter(Boolean).map(Number)]) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // a backend that exited meanwhile
+      }
+    }
   }
 
   /** Kills the server and deletes its data directory. */
   async remove(): Promise<void> {
+    this.thaw();
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
   }

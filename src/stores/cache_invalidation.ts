@@ -15,7 +15,7 @@
  * @module
  */
 
-import { StoreUnavailable } from "../errors.ts";
+import { DEFAULT_OPERATION_TIMEOUT, guarded } from "./timeout.ts";
 import { isValidSessionKey } from "../session/keys.ts";
 import type { SessionData, SessionStore } from "../session/store.ts";
 
@@ -62,6 +62,11 @@ export interface CacheInvalidationOptions {
    * @default {"django.contrib.sessions.cached_db"}
    */
   cacheKeyPrefix?: string;
+  /**
+   * Milliseconds a cache delete may take before it fails with `StoreUnavailable`.
+   * @default {5000}
+   */
+  operationTimeout?: number;
 }
 
 /** Django's `default_key_func`. */
@@ -143,9 +148,8 @@ export function withCacheInvalidation(
 ): SessionStore {
   const drop = async (operation: string, key: string) => {
     if (!isValidSessionKey(key)) return;
-    await cache.del(cachedDbCacheKey(key, options)).catch((error: unknown) => {
-      throw new StoreUnavailable(`${operation} (cache)`, error);
-    });
+    const timeout = options.operationTimeout ?? DEFAULT_OPERATION_TIMEOUT;
+    await guarded(`${operation} (cache)`, () => cache.del(cachedDbCacheKey(key, options)), timeout);
   };
   const around = async <T>(operation: string, key: string, write: () => Promise<T>) => {
     await drop(operation, key);
