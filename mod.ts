@@ -102,6 +102,7 @@ export {
 export {
   type SessionContext,
   type SessionHandler,
+  sessionOfHeaders,
   type UserLoader,
   withSession,
   type WithSessionOptions,

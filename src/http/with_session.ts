@@ -11,6 +11,7 @@ import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { errorResponse, type ErrorResponseOptions } from "./error_response.ts";
 import { cookieSettings, type SessionCookieOptions } from "./options.ts";
+import { parseCookie } from "./cookie.ts";
 import { commitSession, sessionKeyOf } from "./respond.ts";
 
 /** What a wrapped handler receives besides the request. */
@@ -61,12 +62,16 @@ export interface WithSessionOptions<T extends SessionData = SessionData, U = unk
   user?: UserLoader<U>;
 }
 
-/** A fetch-style handler that also receives the session; `rest` is whatever the server passes. */
-export type SessionHandler<T extends SessionData, Rest extends unknown[], U = unknown> = (
-  request: Request,
-  context: SessionContext<T, U>,
-  ...rest: Rest
-) => Response | Promise<Response>;
+/**
+ * A fetch-style handler that also receives the session; `rest` is whatever the server passes. It
+ * may answer `undefined` where the server allows it: Bun's `if (server.upgrade(req)) return;`.
+ */
+export type SessionHandler<
+  T extends SessionData,
+  Rest extends unknown[],
+  U = unknown,
+  R extends Response | undefined = Response,
+> = (request: Request, context: SessionContext<T, U>, ...rest: Rest) => R | Promise<R>;
 
 /**
  * Wraps a fetch-style handler with Django's session middleware: the handler gets the request's lazy
@@ -77,7 +82,11 @@ export type SessionHandler<T extends SessionData, Rest extends unknown[], U = un
  * is down (`StoreUnavailable`) 503 with `Retry-After`; data that verifies but cannot be used
  * (`SessionUnreadable`) 500, saving nothing.
  *
- * Extra arguments pass through: Deno's `info`, Bun's `server`.
+ * Extra arguments pass through: Deno's `info`, Bun's `server`. A WebSocket upgrade passes through
+ * untouched, the session readable while it is decided (realtime servers read the user at connect):
+ * Deno's `101` response from `Deno.upgradeWebSocket`, and Bun's `undefined` after
+ * `server.upgrade(req)`. Node's `upgrade` event never reaches a fetch handler: read the session
+ * there with {@linkcode sessionOfHeaders}.
  *
  * @param handler the handler, called as `handler(request, { session, user }, ...rest)`
  * @param options the backend, the cookie settings and the user loader
@@ -98,10 +107,11 @@ export function withSession<
   T extends SessionData = SessionData,
   Rest extends unknown[] = [],
   U = unknown,
+  R extends Response | undefined = Response,
 >(
-  handler: SessionHandler<T, Rest, U>,
+  handler: SessionHandler<T, Rest, U, R>,
   options: WithSessionOptions<T, U>,
-): (request: Request, ...rest: Rest) => Promise<Response> {
+): (request: Request, ...rest: Rest) => Promise<R | Response> {
   const settings = cookieSettings(options);
   const { backend } = options;
   return async function sessionMiddleware(request, ...rest) {
@@ -110,9 +120,41 @@ export function withSession<
     const user = lazyUser(session as Session<SessionData>, options.user);
     try {
       const response = await handler(request, { session, user }, ...rest);
+      // Bun answers an upgraded request with nothing: the socket is no longer HTTP.
+      if (response === undefined) return response;
       return await commitSession(session, response, key !== null, settings);
     } catch (error) {
       return errorResponse(error, options) ?? Promise.reject(error);
     }
   };
+}
+
+/**
+ * The session and lazy user of a request that never reaches a fetch handler: Node's `upgrade` event
+ * (`server.on("upgrade", (req, socket, head) => …)`), whose `IncomingMessage` carries the cookie in
+ * `req.headers.cookie`. Read-only in practice: there is no response to carry a new cookie.
+ *
+ * @param headers a `Headers`, or Node's `IncomingMessage.headers`
+ * @param options the backend, the cookie name and the user loader, as for `withSession`
+ * @returns the lazy session and `user()` of that request
+ * @throws {ImproperlyConfigured} for a cookie setting Django would refuse
+ * @example
+ * ```ts
+ * import { SignedCookieBackend, sessionOfHeaders } from "@django-interop/session";
+ * const backend = new SignedCookieBackend({ secretKey: "django-insecure-key" });
+ * // server.on("upgrade", async (req, socket) => { … sessionOfHeaders(req.headers, { backend }) … })
+ * const { session } = sessionOfHeaders({ cookie: "sessionid=none" }, { backend });
+ * console.log((await session.load()).keys()); // []
+ * ```
+ */
+export function sessionOfHeaders<T extends SessionData = SessionData, U = unknown>(
+  headers: Headers | Record<string, string | string[] | undefined>,
+  options: WithSessionOptions<T, U>,
+): SessionContext<T, U> {
+  const settings = cookieSettings(options);
+  const raw = headers instanceof Headers ? headers.get("cookie") : headers.cookie;
+  const cookie = Array.isArray(raw) ? raw.join("; ") : raw ?? null;
+  const key = parseCookie(cookie).get(settings.cookieName) ?? null;
+  const session = options.backend.getSession(key);
+  return { session, user: lazyUser(session as Session<SessionData>, options.user) };
 }
