@@ -28,8 +28,8 @@ const slow = { timeout: 180_000 };
  */
 function frozen(server: OutageServer) {
   return {
-    kill: async () => server.freeze(),
-    start: async () => server.thaw(),
+    kill: () => Promise.resolve(server.freeze()),
+    start: () => Promise.resolve(server.thaw()),
   };
 }
 const closing: (() => Promise<unknown>)[] = [];
@@ -112,7 +112,7 @@ test(
       maxRetriesPerRequest: 0,
       retryStrategy: () => 100,
     }).on("error", () => {});
-    closing.push(async () => redis.disconnect());
+    closing.push(() => Promise.resolve(redis.disconnect()));
     const schema = await postgresSchema("outage_redis");
     closing.push(() => schema.drop());
     const sql = schema.client();
