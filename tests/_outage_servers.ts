@@ -5,7 +5,7 @@
  * own services on the default ports are never touched.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -97,8 +97,15 @@ export class OutageServer {
   }
 
   /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a hung host. */
-  freeze(): void {
-    this.#signal("SIGSTOP");
+  async freeze(): Promise<void> {
+    const pids = this.#signal("SIGSTOP");
+    // The signal is delivered asynchronously: a thread busy elsewhere may still answer a query
+    // sent right away. Wait until every thread of every process is stopped ("T" in its stat).
+    const stopped = (pid: number) =>
+      readdirSync(`/proc/${pid}/task`).every((task) =>
+        /^\d+ \(.*\) T /.test(readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8"))
+      );
+    while (!pids.every((pid) => stopped(pid))) await new Promise((r) => setTimeout(r, 10));
   }
 
   /** Lets a frozen server run again (SIGCONT). */
@@ -110,17 +117,20 @@ export class OutageServer {
    * Signals the server and its children by process id (PostgreSQL's backends each lead a process
    * group of their own, so the group alone would miss them).
    */
-  #signal(signal: NodeJS.Signals): void {
+  #signal(signal: NodeJS.Signals): number[] {
     const child = this.#child;
-    if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return [];
     const children = spawnSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" }).stdout;
+    const signalled: number[] = [];
     for (const pid of [child.pid, ...children.split("\n").filter(Boolean).map(Number)]) {
       try {
         process.kill(pid, signal);
+        signalled.push(pid);
       } catch {
         // a backend that exited meanwhile
       }
     }
+    return signalled;
   }
 
   /** Kills the server and deletes its data directory. */

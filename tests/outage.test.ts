@@ -28,7 +28,7 @@ const slow = { timeout: 180_000 };
  */
 function frozen(server: OutageServer) {
   return {
-    kill: () => Promise.resolve(server.freeze()),
+    kill: () => server.freeze(),
     start: () => Promise.resolve(server.thaw()),
   };
 }

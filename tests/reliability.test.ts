@@ -122,12 +122,13 @@ test(
   async () => {
     const next = random(11);
     let draws = 0;
+    const count = LONG ? 800 : 200;
+    const space = count * 5;
     const backend = new PostgresBackend(sql, {
       secretKey: SECRET_KEY,
-      // 1000 keys for 200 sessions: collisions happen, and each must draw again.
-      newKey: () => (draws++, `collide${String(Math.floor(next() * 1000)).padStart(4, "0")}`),
+      // Five keys for each session: collisions happen, and each must draw again (8 draws at most).
+      newKey: () => (draws++, `collide${String(Math.floor(next() * space)).padStart(5, "0")}`),
     });
-    const count = LONG ? 800 : 200;
     const keys = await Promise.all(Array.from({ length: count }, async (_, i) => {
       const created = await backend.getSession().load();
       created.set("i", i);
