@@ -12,6 +12,7 @@ export type ErrorCode =
   | "BAD_PAYLOAD"
   | "SESSION_INTERRUPTED"
   | "SESSION_NOT_LOADED"
+  | "SESSION_UNREADABLE"
   | "STORE_UNAVAILABLE"
   | "UNSUPPORTED_HASHER"
   | "IMPROPERLY_CONFIGURED"
@@ -136,6 +137,34 @@ export class SessionInterrupted extends DjangoSessionError {
       `The session "${key.slice(0, 8)}…" was deleted before the request completed: ` +
         "the user may have logged out in a concurrent request, for example.",
     );
+  }
+}
+
+/**
+ * A session whose signature verifies but whose data this module cannot use: JSON nested deeper than
+ * the engine can parse, inflating past `maxDecompressedBytes`, or an `_session_expiry` that Python's
+ * `datetime.fromisoformat` refuses too (Django's `get_expiry_age` raises there). Reading it as an
+ * empty session would let the next save overwrite the user's data (a login, a cart), so the session
+ * refuses to load or save instead, the stored row is left as it is, and the HTTP layer answers 500
+ * without saving (see `errorResponse`). A bad signature is not this error: it reads as an empty
+ * session, as in Django.
+ *
+ * @example
+ * ```ts
+ * import { SessionUnreadable } from "@django-interop/session";
+ * const error = new SessionUnreadable("JSON nested too deeply");
+ * console.log(error.code); // "SESSION_UNREADABLE"
+ * ```
+ */
+export class SessionUnreadable extends DjangoSessionError {
+  /**
+   * Creates the error.
+   *
+   * @param message what could not be read
+   * @param options the underlying error, if any
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super("SESSION_UNREADABLE", `Session data verifies but cannot be used: ${message}`, options);
   }
 }
 

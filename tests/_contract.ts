@@ -71,12 +71,15 @@ export function storeContract(
       return session.key!;
     };
 
-    test("a new session has no key and an empty one is not saved", async () => {
+    test("a new session has no key; an empty one is saved only when forced, as Django's save()", async () => {
       const session = await fresh();
       assert.equal(session.key, null);
       assert.equal(session.isEmpty, true);
-      assert.equal(await session.save({ force: true }), false);
+      assert.equal(await session.save(), false);
       assert.equal(session.key, null);
+      assert.equal(await session.save({ force: true }), true);
+      assert.notEqual(session.key, null);
+      assert.deepEqual((await fresh(session.key)).keys(), []);
     });
 
     test("data round-trips through the store under a new Django-shaped key", async () => {

@@ -8,7 +8,13 @@
 import type { SessionContext } from "../http/with_session.ts";
 import type { SessionData } from "../session/store.ts";
 import type { RequestMessages } from "../messages/request_messages.ts";
-import { closeRequest, openRequest, refusal, type RequestOptions } from "./request.ts";
+import {
+  closeRequest,
+  failedRequest,
+  openRequest,
+  refusal,
+  type RequestOptions,
+} from "./request.ts";
 
 /** What a wrapped handler receives besides the request: the session, the user, the CSRF token. */
 export interface RequestContext<T extends SessionData = SessionData, U = unknown>
@@ -35,12 +41,16 @@ export interface WithSessionOptions<T extends SessionData = SessionData, U = unk
   csrfExempt?: (request: Request) => boolean;
 }
 
-/** A fetch-style handler that also receives the session; `rest` is whatever the server passes. */
-export type SessionHandler<T extends SessionData, Rest extends unknown[], U = unknown> = (
-  request: Request,
-  context: RequestContext<T, U>,
-  ...rest: Rest
-) => Response | Promise<Response>;
+/**
+ * A fetch-style handler that also receives the session; `rest` is whatever the server passes. It
+ * may answer `undefined` where the server allows it: Bun's `if (server.upgrade(req)) return;`.
+ */
+export type SessionHandler<
+  T extends SessionData,
+  Rest extends unknown[],
+  U = unknown,
+  R extends Response | undefined = Response,
+> = (request: Request, context: RequestContext<T, U>, ...rest: Rest) => R | Promise<R>;
 
 /**
  * Wraps a fetch-style handler with Django's session and CSRF middleware. Before the handler, an
@@ -49,13 +59,22 @@ export type SessionHandler<T extends SessionData, Rest extends unknown[], U = un
  * session, `user()` and `csrfToken()`. Afterwards the CSRF cookie is set when the token was used
  * or rotated (by `login()`), and the session is saved when it changed and the status is below 500,
  * its cookie set, refreshed or deleted — exactly as Django does. A handler that throws saves
- * nothing; the error propagates. A session deleted meanwhile gives HTTP 400, as in Django.
+ * nothing; the error propagates, except the session errors, answered by `errorResponse` whether
+ * the handler, the CSRF check or the commit threw them: a session deleted meanwhile gives HTTP 400,
+ * as in Django; a store that is down (`StoreUnavailable`) 503 with `Retry-After` (the `retryAfter`
+ * option); data that verifies but cannot be used (`SessionUnreadable`) 500.
+ *
+ * A WebSocket upgrade passes through untouched, the session readable while it is decided
+ * (realtime servers read the user at connect): Deno's `101` response from
+ * `Deno.upgradeWebSocket`, and Bun's `undefined` after `server.upgrade(req)`, for which nothing is
+ * committed. Node's `upgrade` event never reaches a fetch handler: read the session there with
+ * `sessionOfHeaders` (`@django-interop/session/http`).
  *
  * Extra arguments pass through: Deno's `info`, Bun's `server`. Options come first, as in
  * `Deno.serve(options, handler)`, so that `user()` takes the type of the `user` loader without
  * annotations.
  *
- * @param options the backend, the user loader, CSRF exemptions and the failure view
+ * @param options the backend, the user loader, CSRF exemptions, the failure view, `retryAfter`
  * @param handler the handler, called as
  *   `handler(request, { session, user, csrfToken, messages }, ...rest)`
  * @returns a handler for `Deno.serve`, `Bun.serve` or any `(Request) => Promise<Response>` server
@@ -87,17 +106,24 @@ export function withSession<
   T extends SessionData = SessionData,
   Rest extends unknown[] = [],
   U = unknown,
+  R extends Response | undefined = Response,
 >(
   options: WithSessionOptions<T, U>,
-  handler: SessionHandler<T, Rest, U>,
-): (request: Request, ...rest: Rest) => Promise<Response> {
+  handler: SessionHandler<T, Rest, U, R>,
+): (request: Request, ...rest: Rest) => Promise<R | Response> {
   return async function sessionMiddleware(request, ...rest) {
-    const open = await openRequest(request, options, options.csrfExempt?.(request) ?? false);
-    const { session, user, csrf, messages } = open;
-    const csrfToken = () => csrf.csrf.token();
-    const response = csrf.ok
-      ? await handler(request, { session, user, csrfToken, messages }, ...rest)
-      : await refusal(request, csrf, options);
-    return closeRequest(open, response);
+    try {
+      const open = await openRequest(request, options, options.csrfExempt?.(request) ?? false);
+      const { session, user, csrf, messages } = open;
+      const csrfToken = () => csrf.csrf.token();
+      const response = csrf.ok
+        ? await handler(request, { session, user, csrfToken, messages }, ...rest)
+        : await refusal(request, csrf, options);
+      // Bun answers an upgraded request with nothing: the socket is no longer HTTP.
+      if (response === undefined) return response;
+      return await closeRequest(open, response);
+    } catch (error) {
+      return failedRequest(error, options);
+    }
   };
 }

@@ -21,14 +21,21 @@
  *
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { DjangoUser } from "../auth/user_model.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import type { RequestMessages } from "../messages/request_messages.ts";
 import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
-import { closeRequest, openRequest, refusal, type RequestOptions } from "./request.ts";
+import { errorResponse } from "../http/error_response.ts";
+import {
+  closeRequest,
+  failedRequest,
+  openRequest,
+  refusal,
+  type RequestOptions,
+} from "./request.ts";
 
 export type { CsrfFailureView, RequestOptions } from "./request.ts";
 
@@ -89,7 +96,9 @@ export const csrfExempt: MiddlewareHandler = async function csrfExempt(_c, next)
  * does not pass is answered 403 with Django's reason, before any handler runs (unless the route
  * has {@linkcode csrfExempt}); after the handlers, the CSRF cookie is set when the token was used
  * or rotated, and the session is saved when it changed and the cookie set, refreshed or deleted
- * as Django does. A handler that threw (Hono's `c.error`) saves nothing.
+ * as Django does. A handler that threw (Hono's `c.error`) saves nothing; the session errors,
+ * thrown by a handler, the CSRF check or the commit, are answered by `errorResponse` (400, 503
+ * with `Retry-After`, 500), as in `withSession`.
  *
  * @typeParam T the shape of the session data
  * @param options the backend (its settings name and write the cookies), the user loader and the
@@ -126,7 +135,12 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
 ): MiddlewareHandler<SessionEnv<T, U>> {
   return async function djangoSessionMiddleware(c, next) {
     const exempt = matchedRoutes(c).some((route) => route.handler === csrfExempt);
-    const open = await openRequest(c.req.raw, options, exempt);
+    let open;
+    try {
+      open = await openRequest(c.req.raw, options, exempt);
+    } catch (error) {
+      return failedRequest(error, options);
+    }
     const { session, csrf } = open;
     c.set("session", session);
     c.set("user", open.user);
@@ -134,17 +148,27 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
     c.set("messages", open.messages);
     if (csrf.ok) {
       await next();
-      if (c.error) return;
+      // A handler's session error (StoreUnavailable from load(), …) gets the shared answer.
+      if (c.error) return replaceResponse(c, errorResponse(c.error, options) ?? c.res);
     } else {
       c.res = await refusal(c.req.raw, csrf, options);
     }
-    const response = await closeRequest(open, c.res);
-    if (response === c.res) return;
-    // Hono's `res` setter copies the previous response's headers over the new one, which would
-    // put back the old Vary and Set-Cookie; clearing it first hands ours over as is.
-    c.res = undefined;
-    c.res = response;
+    let response: Response;
+    try {
+      response = await closeRequest(open, c.res);
+    } catch (error) {
+      response = failedRequest(error, options);
+    }
+    replaceResponse(c, response);
   };
+}
+
+function replaceResponse(c: Context, response: Response): void {
+  if (response === c.res) return;
+  // Hono's `res` setter copies the previous response's headers over the new one, which would
+  // put back the old Vary and Set-Cookie; clearing it first hands ours over as is.
+  c.res = undefined;
+  c.res = response;
 }
 
 /**

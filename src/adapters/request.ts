@@ -8,6 +8,7 @@
  */
 import type { CsrfFailure } from "../errors.ts";
 import { commitSession, sessionKeyOf } from "../http/respond.ts";
+import { errorResponse } from "../http/error_response.ts";
 import { lazyUser, type SessionOptions, withCookies } from "../http/with_session.ts";
 import { type RequestMessages, requestMessages } from "../messages/request_messages.ts";
 import { csrfCheck, type CsrfOutcome } from "../csrf/check.ts";
@@ -100,4 +101,20 @@ export async function closeRequest<T extends SessionData, U>(
   const cookies = await open.messages.commit();
   const withCsrf = commitCsrf(open.csrf.csrf, response, session.settings);
   return withCookies(await commitSession(session, withCsrf, open.cookieSent), cookies);
+}
+
+/**
+ * The answer to what the handler, the CSRF check or the commit threw: `errorResponse`'s for the
+ * session errors (400, 503 with the `retryAfter` option's `Retry-After`, 500), saving nothing;
+ * any other error is rethrown.
+ *
+ * @param error what was thrown
+ * @param options the `retryAfter` option
+ * @returns the response
+ * @throws {unknown} `error`, when it is not a session error
+ */
+export function failedRequest(error: unknown, options: RequestOptions): Response {
+  const response = errorResponse(error, options);
+  if (response === null) throw error;
+  return response;
 }

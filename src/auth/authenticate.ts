@@ -18,9 +18,11 @@ import type { UserSource } from "./user_sources.ts";
  * @param session the request's session: its settings are Django's (as Django's `authenticate`
  *   takes the request)
  * @param users where the users are (`postgresUsers`, `sqliteUsers`)
- * @param username the username as typed
- * @param password the password as typed
- * @returns the user row, or `null` for an unknown user, a wrong password or an inactive user
+ * @param username the username as typed (`null`: no user, as Django's `ModelBackend`)
+ * @param password the password as typed (`null`: no user)
+ * @returns the user row, or `null` for an unknown user (one with a NUL character included: no
+ *   database Django writes to holds one), a wrong password or an inactive user
+ * @throws {TypeError} when `username` or `password` is neither a string nor `null`
  * @throws {UnsupportedHasher} when a Django hasher the settings' `hashers` do not implement made
  *   the user's hash (argon2, bcrypt, … come from `@django-interop/session/hashers`)
  * @throws {StoreUnavailable} when the user table cannot be read
@@ -48,12 +50,20 @@ import type { UserSource } from "./user_sources.ts";
 export async function authenticate<T extends SessionData>(
   session: Session<T>,
   users: UserSource,
-  username: string,
-  password: string,
+  username: string | null,
+  password: string | null,
 ): Promise<DjangoUser | null> {
-  const user = await users.find("username", username);
+  for (const value of [username, password]) {
+    if (value !== null && typeof value !== "string") {
+      throw new TypeError(`authenticate takes strings, not ${typeof value}`);
+    }
+  }
+  if (username === null || password === null) return null;
+  // PostgreSQL refuses NUL in text (an error that is not an outage) and Django's forms refuse it.
+  const user = username.includes("\0") ? null : await users.find("username", username);
   if (user === null) {
-    // Django ticket #20760: hash anyway, with the preferred hasher, so the answer takes as long.
+    // Django ticket #20760: hash anyway, with the preferred hasher, so the answer takes as long as
+    // a wrong password (whose weaker stored hash checkPassword hardens to today's cost).
     await makePassword(password, session.settings);
     return null;
   }

@@ -15,20 +15,22 @@
  * @module
  */
 import { UnsupportedHasher } from "../errors.ts";
-import { type DjangoSettings, resolveSettings, type Settings } from "../settings/settings.ts";
+import type { DjangoSettings } from "../settings/settings.ts";
 import type { PasswordHasher } from "../settings/password_hasher.ts";
 import { builtInHashers, pbkdf2Hasher, randomSalt } from "./pbkdf2.ts";
 
-/** The settings the hashing functions read (`PASSWORD_HASHERS`, `hashers`, `djangoVersion`). */
-export type HasherSettings = Settings;
+/** The settings the hashing functions read. */
+export type HasherSettings = Pick<DjangoSettings, "PASSWORD_HASHERS" | "hashers" | "djangoVersion">;
 
 /** Django's `UNUSABLE_PASSWORD_PREFIX`: `set_unusable_password()` writes "!" + random text. */
 const UNUSABLE_PASSWORD_PREFIX = "!";
 const UNUSABLE_SUFFIX_LENGTH = 40;
 
+/** A lone surrogate: no UTF-8 for it, so Python's `str.encode` raises where TextEncoder would guess. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** Django's hashers by path, as far as the settings give them; the preferred one first. */
-function hashersOf(input: HasherSettings): PasswordHasher[] {
-  const settings: DjangoSettings = resolveSettings(input);
+function hashersOf(settings: HasherSettings): PasswordHasher[] {
   const given = new Map(settings.hashers.map((h) => [h.path, h]));
   for (const builtIn of builtInHashers(settings.djangoVersion)) {
     if (!given.has(builtIn.path)) given.set(builtIn.path, builtIn);
@@ -137,6 +139,8 @@ export async function checkPassword(
 ): Promise<PasswordCheck> {
   if (typeof password !== "string") throw new TypeError("password must be a string");
   const [preferred] = hashersOf(settings);
+  // A lone surrogate has no UTF-8: Python's str.encode raises where TextEncoder would guess.
+  if (LONE_SURROGATE.test(password)) return { ok: false, mustUpdate: false };
   const hasher = encoded === null || !isPasswordUsable(encoded)
     ? null
     : identifyHasher(encoded, settings);
@@ -192,11 +196,13 @@ export interface MakePasswordOptions {
  * Django's `make_password`: hashes `password` with the preferred hasher (or the one named), so that
  * a user created here can log in to Django.
  *
- * @param password the password
+ * @param password the password (UTF-8 bytes are read as their text); `null` gives an unusable
+ *   password (`!` and 40 random characters), as Django's `make_password(None)`
  * @param settings `PASSWORD_HASHERS`, `hashers`, `djangoVersion`
  * @param options the hasher, salt and PBKDF2 iterations
  * @returns the text for `auth_user.password`
- * @throws {TypeError} when `password` is not a string (Django: "Password must be a string or bytes")
+ * @throws {TypeError} for anything but a string, bytes or null (Django's message), and for a
+ *   string with a lone surrogate (Python cannot encode it)
  * @throws {UnsupportedHasher} when the named hasher is not configured
  * @throws {RangeError} when `iterations` is not a positive integer, or given for another hasher
  *
@@ -210,12 +216,22 @@ export interface MakePasswordOptions {
  * ```
  */
 export function makePassword(
-  password: string,
+  password: string | Uint8Array | null,
   settings: HasherSettings,
   options: MakePasswordOptions = {},
 ): Promise<string> {
+  if (password === null) {
+    return Promise.resolve(UNUSABLE_PASSWORD_PREFIX + randomSalt(UNUSABLE_SUFFIX_LENGTH));
+  }
+  if (password instanceof Uint8Array) {
+    password = new TextDecoder("utf-8", { fatal: true }).decode(password);
+  }
   if (typeof password !== "string") {
-    throw new TypeError(`Password must be a string, got ${typeof password}`);
+    const type = password === undefined ? "NoneType" : typeof password;
+    throw new TypeError(`Password must be a string or bytes, got ${type}.`);
+  }
+  if (LONE_SURROGATE.test(password)) {
+    throw new TypeError("Password must be a string or bytes: it holds a lone surrogate");
   }
   const hashers = hashersOf(settings);
   const hasher = options.hasher === undefined

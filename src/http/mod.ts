@@ -34,3 +34,10 @@ export {
   sessionKeyOf,
   withCookie,
 } from "./respond.ts";
+export {
+  errorResponse,
+  type ErrorResponseOptions,
+  type ErrorStatus,
+  errorStatus,
+} from "./error_response.ts";
+export { sessionOfHeaders } from "./with_session.ts";

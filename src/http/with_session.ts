@@ -10,6 +10,9 @@ import { ImproperlyConfigured } from "../errors.ts";
 import type { SessionBackend } from "../session/backend.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
+import { resolveSettings } from "../settings/settings.ts";
+import { parseCookie } from "../primitives/cookie.ts";
+import type { ErrorResponseOptions } from "./error_response.ts";
 
 /** What a wrapped handler receives besides the request. */
 export interface SessionContext<T extends SessionData = SessionData, U = unknown> {
@@ -62,8 +65,12 @@ export function lazyUser<U>(
       : Promise.reject(new ImproperlyConfigured("user() needs the `user` option, e.g. getUser"));
 }
 
-/** Options of `withSession` and the adapters: the backend (which holds Django's settings) and the user. */
-export interface SessionOptions<T extends SessionData = SessionData, U = unknown> {
+/**
+ * Options of `withSession` and the adapters: the backend (which holds Django's settings), the user,
+ * and the `Retry-After` of the 503 answered when the store is down.
+ */
+export interface SessionOptions<T extends SessionData = SessionData, U = unknown>
+  extends ErrorResponseOptions {
   /** Where sessions live; its settings name the cookie and say how it is written. */
   backend: SessionBackend<T>;
   /**
@@ -72,4 +79,34 @@ export interface SessionOptions<T extends SessionData = SessionData, U = unknown
    * @default undefined (`user()` rejects)
    */
   user?: UserLoader<U>;
+}
+
+/**
+ * The session and lazy user of a request that never reaches a fetch handler: Node's `upgrade` event
+ * (`server.on("upgrade", (req, socket, head) => …)`), whose `IncomingMessage` carries the cookie in
+ * `req.headers.cookie`. Read-only in practice: there is no response to carry a new cookie.
+ *
+ * @param headers a `Headers`, or Node's `IncomingMessage.headers`
+ * @param options the backend and the user loader, as for `withSession`
+ * @returns the lazy session and `user()` of that request
+ * @example
+ * ```ts
+ * import { sessionOfHeaders } from "@django-interop/session/http";
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ * const backend = new SignedCookieBackend({ SECRET_KEY: "django-insecure-key" });
+ * // server.on("upgrade", async (req, socket) => { … sessionOfHeaders(req.headers, { backend }) … })
+ * const { session } = sessionOfHeaders({ cookie: "sessionid=none" }, { backend });
+ * console.log([...(await session.load()).keys()]); // []
+ * ```
+ */
+export function sessionOfHeaders<T extends SessionData = SessionData, U = unknown>(
+  headers: Headers | Record<string, string | string[] | undefined>,
+  options: SessionOptions<T, U>,
+): SessionContext<T, U> {
+  const { backend } = options;
+  const raw = headers instanceof Headers ? headers.get("cookie") : headers.cookie;
+  const cookie = Array.isArray(raw) ? raw.join("; ") : raw ?? null;
+  const name = resolveSettings(backend.settings).SESSION_COOKIE_NAME;
+  const session = backend.getSession(parseCookie(cookie).get(name) ?? null);
+  return { session, user: lazyUser(session as Session<SessionData>, options.user) };
 }

@@ -198,11 +198,12 @@ export function standardB64Decode(text: string): Uint8Array {
 }
 
 /**
- * Base62 of a non-negative integer (Django's `b62_encode`; timestamps are base62 of whole seconds).
+ * Base62 of an integer (Django's `b62_encode`; timestamps are base62 of whole seconds); a negative
+ * one gets a leading `-`, as in Django (`b62_encode(-100) == "-1c"`).
  *
- * @param n a non-negative safe integer
+ * @param n a safe integer
  * @returns the digits, alphabet `0-9A-Za-z`
- * @throws {RangeError} when `n` is not a non-negative safe integer
+ * @throws {RangeError} when `n` is not a safe integer
  * @example
  * ```ts
  * import { base62Encode } from "@django-interop/session/signing";
@@ -210,7 +211,8 @@ export function standardB64Decode(text: string): Uint8Array {
  * ```
  */
 export function base62Encode(n: number): string {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`Cannot base62-encode ${n}`);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`Cannot base62-encode ${n}`);
+  if (n < 0) return "-" + base62Encode(-n);
   let out = "";
   do {
     out = BASE62[n % 62] + out;
@@ -220,7 +222,7 @@ export function base62Encode(n: number): string {
 }
 
 /**
- * Decodes base62 digits (Django's `b62_decode`).
+ * Decodes base62 digits (Django's `b62_decode`), a leading `-` for a negative value.
  *
  * @param s the digits, alphabet `0-9A-Za-z`
  * @returns the integer
@@ -234,6 +236,7 @@ export function base62Encode(n: number): string {
  */
 export function base62Decode(s: string): number {
   if (s.length === 0) throw new SyntaxError("Empty base62 value");
+  if (s[0] === "-" && s.length > 1) return -base62Decode(s.slice(1));
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const code = s.charCodeAt(i);

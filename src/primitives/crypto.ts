@@ -184,7 +184,7 @@ export async function saltedHmacBytes(
 /**
  * PBKDF2-HMAC (what Django's `PBKDF2PasswordHasher` / `PBKDF2SHA1PasswordHasher` compute).
  *
- * @param password the password, UTF-8 encoded
+ * @param password the password, UTF-8 encoded (bytes as they are)
  * @param salt the salt, UTF-8 encoded
  * @param iterations the iteration count
  * @param hash the PRF's hash function
@@ -192,13 +192,14 @@ export async function saltedHmacBytes(
  * @returns the derived key
  */
 export async function pbkdf2(
-  password: string,
+  password: string | Uint8Array,
   salt: string,
   iterations: number,
   hash: "SHA-256" | "SHA-1",
   lengthBytes: number,
 ): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, [
+  const raw = utf8(password) as Uint8Array<ArrayBuffer>;
+  const key = await crypto.subtle.importKey("raw", raw, "PBKDF2", false, [
     "deriveBits",
   ]);
   const bits = await crypto.subtle.deriveBits(

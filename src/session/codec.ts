@@ -8,16 +8,11 @@
  * @module
  */
 
-import { BadPayload } from "../errors.ts";
+import { BadPayload, SessionUnreadable } from "../errors.ts";
 import { type DjangoSettings, resolveSettings, type Settings } from "../settings/settings.ts";
 import type { SessionData } from "./store.ts";
 import { legacyDecode, legacyEncode } from "./legacy_codec.ts";
-import {
-  signObjectSync,
-  type TokenFormat,
-  tokenFormat,
-  unsignObjectSync,
-} from "../signing/token.ts";
+import { TimestampSigner } from "../signing/timestamp_signer.ts";
 
 /** Our options of the session codec; Django's settings come in the settings object. */
 export interface SessionCodecOptions {
@@ -34,31 +29,23 @@ export interface SessionCodecOptions {
   onCorrupt?: (error: Error) => void;
 }
 
-/**
- * One token format per settings object (its keys and salt never change): the synchronous core
- * (signing/token.ts) keeps the prepared keys, so no signer object or promise stands between a
- * session and its HMAC.
- */
-const formats = new WeakMap<DjangoSettings, TokenFormat>();
+/** One signer per settings object: its keys and salt never change. */
+const signers = new WeakMap<DjangoSettings, TimestampSigner>();
 
-function formatFor(settings: DjangoSettings): TokenFormat {
-  let format = formats.get(settings);
-  if (!format) {
-    format = tokenFormat(
-      {
-        key: settings.SECRET_KEY,
-        fallbackKeys: [...settings.SECRET_KEY_FALLBACKS],
-        salt: `django.contrib.sessions.${settings.sessionStoreClass}`,
-        algorithm: "sha256",
-        // Django 3.1/3.2's `Signer.legacy_algorithm`: sha1 signatures still verify.
-        legacyAlgorithm: "sha1",
-      },
-      "",
-      true,
-    );
-    formats.set(settings, format);
+function signerFor(settings: DjangoSettings): TimestampSigner {
+  let signer = signers.get(settings);
+  if (!signer) {
+    signer = new TimestampSigner({
+      key: settings.SECRET_KEY,
+      fallbackKeys: [...settings.SECRET_KEY_FALLBACKS],
+      salt: `django.contrib.sessions.${settings.sessionStoreClass}`,
+      algorithm: "sha256",
+      // Django 3.1/3.2's `Signer.legacy_algorithm`: sha1 signatures still verify.
+      legacyAlgorithm: "sha1",
+    });
+    signers.set(settings, signer);
   }
-  return format;
+  return signer;
 }
 
 /**
@@ -69,7 +56,9 @@ function formatFor(settings: DjangoSettings): TokenFormat {
  * @param options whether to try compression
  * @returns the text for `django_session.session_data`
  * @throws {TypeError} when `data` holds something Python's JSON cannot give back (undefined,
- * functions, BigInt, NaN, Date, Map, class instances...)
+ * functions, BigInt, Date, Map, class instances...)
+ * @throws {RangeError} when `decodeSession` could not read it back: nested deeper than
+ * `MAX_JSON_DEPTH`, or compressed from more JSON than `maxDecompressedBytes`
  * @throws {ImproperlyConfigured} for settings Django would refuse
  * @example
  * ```ts
@@ -89,18 +78,25 @@ export async function encodeSession(
   if (s.DEFAULT_HASHING_ALGORITHM === "sha1") {
     return await legacyEncode(data, s.SECRET_KEY, s.sessionStoreClass);
   }
-  return await signObjectSync(formatFor(s), data, options.compress ?? true);
+  return await signerFor(s).signObject(data, {
+    compress: options.compress ?? true,
+    maxDecompressedBytes: s.maxDecompressedBytes,
+  });
 }
 
 /**
  * Decodes session data written by Django (3.1+ sha256, 3.1/3.2 sha1, pre-3.1) or by
- * `encodeSession`. Never throws: anything bad reads as an empty session and goes to `onCorrupt`.
+ * `encodeSession`. Data whose signature does not verify reads as an empty session and goes to
+ * `onCorrupt`, as in Django. Data that verifies but cannot be read here (broken JSON or zlib, not an
+ * object, past `maxDecompressedBytes`, nested past `MAX_JSON_DEPTH`) throws instead: reading it as
+ * `{}` would let the next save overwrite what its writer, who holds the key, stored.
  *
  * @param value the stored `session_data`
  * @param settings Django's settings: `SECRET_KEY`, `SECRET_KEY_FALLBACKS`, `sessionStoreClass`,
  *   `maxDecompressedBytes`
  * @param options the hook told why data was rejected
  * @returns the session dictionary, or `{}`
+ * @throws {SessionUnreadable} when the data verifies but cannot be read
  * @throws {ImproperlyConfigured} for settings Django would refuse
  * @example
  * ```ts
@@ -121,7 +117,7 @@ export async function decodeSession(
     // Django's signed formats always contain ":"; base64 never does, so the format is unambiguous.
     // sha1 signatures too, as Django 3.1/3.2 accept them (their `Signer.legacy_algorithm`).
     const data = value.includes(":")
-      ? unsignObjectSync(formatFor(s), value, { maxDecompressedBytes: s.maxDecompressedBytes })
+      ? await signerFor(s).unsignObject(value, { maxDecompressedBytes: s.maxDecompressedBytes })
       : await legacyDecode(value, [s.SECRET_KEY, ...s.SECRET_KEY_FALLBACKS], s.sessionStoreClass);
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
       throw new BadPayload("Session data is not a JSON object");
@@ -129,6 +125,7 @@ export async function decodeSession(
     return data as SessionData;
   } catch (error) {
     options.onCorrupt?.(error as Error);
+    if (error instanceof BadPayload) throw new SessionUnreadable(error.message, { cause: error });
     return {};
   }
 }

@@ -21,6 +21,14 @@ const TEST_COOKIE = "testcookie";
 const TEST_COOKIE_VALUE = "worked";
 const EXPIRY = "_session_expiry";
 
+/**
+ * Stores `value` under `key` as an own property even for `__proto__`, which plain assignment would
+ * take as the prototype: every key is a plain key, as in Django's dict and in `JSON.parse`.
+ */
+function put(data: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** Options of {@linkcode Session.save}. */
 export interface SaveOptions {
   /**
@@ -64,6 +72,8 @@ export class Session<T extends SessionData = SessionData> {
   #key: string | null;
   #data: T | null = null;
   #loading: Promise<this> | null = null;
+  /** A key `cycleKey` replaced but could not delete yet: deleted before the next write. */
+  #retired: string | null = null;
 
   /**
    * Creates a lazy session; nothing is read until {@linkcode Session.load}.
@@ -146,7 +156,7 @@ export class Session<T extends SessionData = SessionData> {
    * @throws {SessionNotLoaded} before `load()`
    */
   set<K extends keyof T & string>(key: K, value: T[K]): this {
-    this.#read("set")[key] = value;
+    put(this.#read("set"), key, value);
     this.modified = true;
     return this;
   }
@@ -212,7 +222,8 @@ export class Session<T extends SessionData = SessionData> {
    * @throws {SessionNotLoaded} before `load()`
    */
   update(values: Partial<T>): void {
-    Object.assign(this.#read("update"), values);
+    const data = this.#read("update");
+    for (const [key, value] of Object.entries(values)) put(data, key, value);
     this.modified = true;
   }
 
@@ -279,16 +290,20 @@ export class Session<T extends SessionData = SessionData> {
    *
    * @param value seconds, a date, or null
    * @throws {SessionNotLoaded} before `load()`
+   * @throws {TypeError} for anything else
+   * @throws {RangeError} for NaN, or an expiry outside years 1 to 9999 (Python's `datetime`
+   *   range: Django could not compute its expiry date either)
    */
   setExpiry(value: number | Date | null): void {
     if (value === null) {
       this.delete(EXPIRY as keyof T & string);
       return;
     }
-    const now = new Date();
-    this.#read("setExpiry")[EXPIRY] = value instanceof Date
-      ? storedExpiry(value, djangoAtLeast(this.settings, "4.1") ? "iso" : "seconds", now)
-      : Math.floor(value);
+    this.#read("setExpiry")[EXPIRY] = storedExpiry(
+      value,
+      djangoAtLeast(this.settings, "4.1") ? "iso" : "seconds",
+      new Date(),
+    );
     this.modified = true;
   }
 
@@ -333,15 +348,17 @@ export class Session<T extends SessionData = SessionData> {
    * Writes the session when it changed (or `force`); `expire_date` is recomputed on every write.
    * A new session gets its key here.
    *
-   * @param options `force` to write an unchanged session
-   * @returns true when it wrote; false when unchanged, or a new session is empty
+   * @param options `force` to write an unchanged session, even a new empty one (as Django's
+   *   `save()` creates its row)
+   * @returns true when it wrote; false when unchanged, or a new session is empty and not forced
    * @throws {SessionInterrupted} when the row was deleted since it was loaded
    * @throws {StoreUnavailable} when the store fails
    */
   async save(options: SaveOptions = {}): Promise<boolean> {
     if (!this.modified && !options.force) return false;
     const data = (await this.load()).#data!;
-    if (this.isEmpty) return false;
+    await this.#deleteRetired();
+    if (this.isEmpty && !options.force) return false;
     this.#key = this.#key === null
       ? await this.#store.create(data, this.#expireDate(data))
       : await this.#store.update(this.#key, data, this.#expireDate(data));
@@ -351,25 +368,38 @@ export class Session<T extends SessionData = SessionData> {
 
   /**
    * Keeps the data under a new key and deletes the old row (Django's `cycle_key`, used at login
-   * against session fixation). The session stays modified, so the new key reaches the cookie.
+   * against session fixation). The session stays modified, so the new key reaches the cookie. When
+   * deleting the old row fails, the next `save`, `flush` or `cycleKey` deletes it first.
    *
    * @throws {StoreUnavailable} when the store fails
    */
   async cycleKey(): Promise<void> {
     const data = (await this.load()).#read("cycleKey");
+    await this.#deleteRetired();
     const old = this.#key;
     this.#key = await this.#store.create(data, this.#expireDate(data));
     this.modified = true;
-    if (old !== null) await this.#store.delete(old);
+    this.#retired = old;
+    await this.#deleteRetired();
+  }
+
+  /** Deletes the key a failed `cycleKey` left behind, so a retry never forgets the old row. */
+  async #deleteRetired(): Promise<void> {
+    if (this.#retired === null) return;
+    await this.#store.delete(this.#retired);
+    this.#retired = null;
   }
 
   /**
    * Empties the session, deletes its row and drops the key (Django's `flush`, used at logout).
+   * When the store fails the key is kept, so calling it again retries the delete.
    *
    * @throws {StoreUnavailable} when the store fails
    */
   async flush(): Promise<void> {
     this.clear();
+    await this.#deleteRetired();
+    // The key is dropped only once its row is gone: a failed flush can be called again.
     if (this.#key !== null) await this.#store.delete(this.#key);
     this.#key = null;
   }

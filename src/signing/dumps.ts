@@ -40,6 +40,11 @@ export interface DumpsOptions {
   fallbackKeys?: string[];
   /** The clock, in epoch milliseconds. @default {Date.now} */
   now?: () => number;
+  /**
+   * The inflate cap `loads` will use: compressing more JSON than this throws a `RangeError`.
+   * @default {1048576} (1 MiB)
+   */
+  maxDecompressedBytes?: number;
 }
 
 /** Options of {@linkcode loads}. */
@@ -84,10 +89,13 @@ export function dumps(value: unknown, options: DumpsOptions): Promise<string> {
   // Not `async`: a synchronous body and no `await` is one promise, not two.
   try {
     const format = tokenFormat(options, EMPTY_SALT, true, options.salt ?? SALT);
-    const compress = options.compress ?? false;
-    if (isSync(format)) return Promise.resolve(signObjectSync(format, value, compress));
+    const { compress = false, maxDecompressedBytes } = options;
+    if (isSync(format)) {
+      return Promise.resolve(signObjectSync(format, value, compress, maxDecompressedBytes));
+    }
     return new TimestampSigner({ ...options, salt: options.salt ?? SALT }).signObject(value, {
       compress,
+      maxDecompressedBytes,
     });
   } catch (error) {
     return Promise.reject(error);

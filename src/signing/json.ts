@@ -7,20 +7,30 @@
  * any other number in Python's float `repr` form (`1e-05`, not `0.00001`; `1e+21`). Python ints
  * beyond 2^53 are read as the nearest double (`2**64` reads as `18446744073709552000`), as
  * `JSON.parse` does everywhere. Object keys keep
- * JavaScript's order (integer-like keys first), which Python reads as the same dict.
+ * JavaScript's order (integer-like keys first), which Python reads as the same dict. Python's
+ * `NaN`, `Infinity` and `-Infinity` (which `json.dumps` writes by default) read as JavaScript's and
+ * are written back the same way. Nesting stops at {@linkcode MAX_JSON_DEPTH} both ways, near
+ * Python's own recursion limit, so whatever is read can be written back on every engine.
  *
  * @module
  */
 
 /**
+ * How deeply arrays and objects may nest, read or written: Python's default recursion limit, which
+ * Django's own `json.loads` cannot pass either.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/**
  * Python's `json.dumps(value, separators=(",", ":"))` (ensure_ascii on), byte for byte.
  *
- * @param value null, booleans, finite numbers, strings, arrays and plain objects, nested
+ * @param value null, booleans, numbers, strings, arrays and plain objects, nested
  * @returns ASCII-only JSON text: every character from U+007F up is a lowercase `\uXXXX` escape, astral
- * characters as surrogate pairs
+ * characters as surrogate pairs; NaN and ±Infinity as Python's `NaN`, `Infinity`, `-Infinity`
  * @throws {TypeError} on anything Python's `json.loads` cannot give back: `undefined`, functions,
- * symbols, BigInt, NaN and ±Infinity, Dates, Maps, Sets, class instances, typed arrays, array holes
- * and circular references
+ * symbols, BigInt, Dates, Maps, Sets, class instances, typed arrays, array holes and circular
+ * references
+ * @throws {RangeError} when arrays and objects nest deeper than {@linkcode MAX_JSON_DEPTH}
  * @example
  * ```ts
  * import { pythonJsonDumps } from "@django-interop/session/signing";
@@ -108,10 +118,9 @@ function writeString(value: string): string {
 }
 
 function writeNumber(value: number): string {
+  // Python's json.dumps writes these (allow_nan=True) and json.loads reads them back.
   if (!Number.isFinite(value)) {
-    throw new TypeError(
-      `${value} is not JSON: Python would write it, but JSON.parse cannot read it`,
-    );
+    return Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
   }
   if (Number.isSafeInteger(value)) return String(value); // String(-0) is "0"
   // Below 1e21 Python gets the exact integer the double holds (2**60, not String()'s
@@ -127,6 +136,9 @@ function writeNumber(value: number): string {
 
 function writeContainer(value: object, path: object[]): string {
   if (path.includes(value)) throw new TypeError("Circular reference detected");
+  if (path.length >= MAX_JSON_DEPTH) {
+    throw new RangeError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels could not be read back`);
+  }
   path.push(value);
   let out: string;
   if (Array.isArray(value)) {
@@ -159,10 +171,65 @@ function writeContainer(value: object, path: object[]): string {
  *
  * @param bytes the JSON bytes
  * @returns the parsed value
- * @throws {SyntaxError} when the text is not JSON (including Python's `NaN` and `Infinity`)
+ * @throws {SyntaxError} when the text is not JSON, Python's `NaN` and `Infinity` aside
+ * @throws {RangeError} when it nests deeper than {@linkcode MAX_JSON_DEPTH}
  */
 export function parseLatin1Json(bytes: Uint8Array): unknown {
-  return JSON.parse(latin1(bytes));
+  const text = latin1(bytes);
+  // Nesting that deep needs two characters a level: shorter texts need no scan.
+  if (text.length > 2 * MAX_JSON_DEPTH) checkDepth(text);
+  return parsePythonJson(text);
+}
+
+/**
+ * `JSON.parse`, plus Python's `NaN`, `Infinity` and `-Infinity` outside strings (tried only when
+ * `JSON.parse` fails, so ordinary JSON costs nothing more).
+ *
+ * @param text JSON text, possibly with Python's non-finite numbers
+ * @returns the parsed value
+ * @throws {SyntaxError} when the text is not such JSON
+ */
+export function parsePythonJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (!text.includes("NaN") && !text.includes("Infinity")) throw error;
+    return parseNonFinite(text);
+  }
+}
+
+const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
+const NON_FINITE_TOKEN = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
+
+/** Replaces the bare tokens with strings no JSON text holds, then turns them back into numbers. */
+function parseNonFinite(text: string): unknown {
+  const mark = `\u0000${crypto.randomUUID()}`;
+  const marked = text.replace(
+    NON_FINITE_TOKEN,
+    (token) => token[0] === '"' ? token : JSON.stringify(mark + token),
+  );
+  return JSON.parse(
+    marked,
+    (_key, value) =>
+      typeof value === "string" && value.startsWith(mark)
+        ? NON_FINITE[value.slice(mark.length)]
+        : value,
+  );
+}
+
+/** Throws when arrays and objects nest deeper than {@linkcode MAX_JSON_DEPTH} (strings skipped). */
+function checkDepth(text: string): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      while (++i < text.length && text.charCodeAt(i) !== 0x22) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) {
+        throw new RangeError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
 }
 
 const ascii = new TextDecoder();

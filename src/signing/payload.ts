@@ -52,25 +52,35 @@ export interface PayloadBytes {
  *
  * @param value a JSON-able value (see `pythonJsonDumps`)
  * @param compress whether to try zlib
+ * @param maxDecompressedBytes the inflate cap the value will be read back with
+ * @default maxDecompressedBytes 1 MiB
  * @returns the bytes, and whether they are compressed
  * @throws {TypeError} when `value` is not JSON that Python reads back
+ * @throws {RangeError} when it nests too deeply, or compresses from more JSON than
+ *   `maxDecompressedBytes`: `decodePayload` would refuse what was written
  */
 export function payloadBytes(
   value: unknown,
   compress: boolean,
+  maxDecompressedBytes: number = DEFAULT_MAX_DECOMPRESSED_BYTES,
 ): PayloadBytes | Promise<PayloadBytes> {
   const data = jsonBytes(pythonJsonDumps(value));
   if (!compress || data.length < MIN_COMPRESSIBLE) return { data, compressed: false };
   const compressed = deflate(data);
   return compressed instanceof Promise
-    ? compressed.then((bytes) => smaller(bytes, data))
-    : smaller(compressed, data);
+    ? compressed.then((bytes) => smaller(bytes, data, maxDecompressedBytes))
+    : smaller(compressed, data, maxDecompressedBytes);
 }
 
-function smaller(compressed: Uint8Array, data: Uint8Array): PayloadBytes {
-  return compressed.length < data.length - 1
-    ? { data: compressed, compressed: true }
-    : { data, compressed: false };
+function smaller(compressed: Uint8Array, data: Uint8Array, max: number): PayloadBytes {
+  if (compressed.length >= data.length - 1) return { data, compressed: false };
+  if (data.length > max) {
+    throw new RangeError(
+      `${data.length} bytes of JSON are past maxDecompressedBytes (${max}): ` +
+        "the value could not be read back",
+    );
+  }
+  return { data: compressed, compressed: true };
 }
 
 const payloadText = ({ data, compressed }: PayloadBytes) =>
@@ -81,11 +91,18 @@ const payloadText = ({ data, compressed }: PayloadBytes) =>
  *
  * @param value a JSON-able value (see `pythonJsonDumps`)
  * @param compress whether to try zlib
+ * @param maxDecompressedBytes the inflate cap the value will be read back with
+ * @default maxDecompressedBytes 1 MiB
  * @returns the base64 text
  * @throws {TypeError} when `value` is not JSON that Python reads back
+ * @throws {RangeError} when it could not be read back (see {@linkcode payloadBytes})
  */
-export function encodePayload(value: unknown, compress: boolean): string | Promise<string> {
-  const payload = payloadBytes(value, compress);
+export function encodePayload(
+  value: unknown,
+  compress: boolean,
+  maxDecompressedBytes?: number,
+): string | Promise<string> {
+  const payload = payloadBytes(value, compress, maxDecompressedBytes);
   return payload instanceof Promise ? payload.then(payloadText) : payloadText(payload);
 }
 

@@ -15,6 +15,7 @@ import { saltedHmac } from "./salted_hmac.ts";
 import { signatureOf } from "./signature.ts";
 import { encodePayload } from "./payload.ts";
 import {
+  checkSignable,
   isSync,
   readPayload,
   signatureStart,
@@ -65,6 +66,11 @@ export interface SignObjectOptions {
    * @default {false}
    */
   compress?: boolean;
+  /**
+   * The inflate cap the value will be read with: compressing more JSON than this throws.
+   * @default {1048576} (1 MiB)
+   */
+  maxDecompressedBytes?: number;
 }
 
 /** Options of `unsignObject`. */
@@ -136,9 +142,11 @@ export class Signer {
    *
    * @param value the value to sign
    * @returns the signed value
+   * @throws {TypeError} when `value` has a lone surrogate (Python's `encode` raises there too)
    */
   async sign(value: string): Promise<string> {
     if (this.#sync) return signToken(this.#format, value);
+    checkSignable(value);
     return `${value}${this.sep}${await this.signature(value)}`;
   }
 
@@ -147,7 +155,8 @@ export class Signer {
    *
    * @param signed a signed value
    * @returns the value
-   * @throws {BadSignature} when there is no separator or no key's signature matches
+   * @throws {BadSignature} when there is no separator, no key's signature matches, or the text has
+   *   a lone surrogate (which UTF-8 cannot hold)
    */
   async unsign(signed: string): Promise<string> {
     return this.#sync ? unsignToken(this.#format, signed) : await this.#unsignAsync(signed);
@@ -173,15 +182,16 @@ export class Signer {
   /**
    * Signs a JSON-able value (Django's `sign_object`).
    *
-   * @param value null, booleans, finite numbers, strings, arrays and plain objects
-   * @param options whether to compress
+   * @param value null, booleans, numbers, strings, arrays and plain objects
+   * @param options whether to compress, and the inflate cap
    * @returns the signed payload
    * @throws {TypeError} when `value` holds something Python's JSON cannot give back
+   * @throws {RangeError} when it could not be read back (too deep, or past the inflate cap)
    */
   async signObject(value: unknown, options: SignObjectOptions = {}): Promise<string> {
-    const compress = options.compress ?? false;
-    if (this.#sync) return signObjectSync(this.#format, value, compress);
-    return this.sign(await encodePayload(value, compress));
+    const { compress = false, maxDecompressedBytes } = options;
+    if (this.#sync) return signObjectSync(this.#format, value, compress, maxDecompressedBytes);
+    return this.sign(await encodePayload(value, compress, maxDecompressedBytes));
   }
 
   /**

@@ -56,6 +56,18 @@ export interface ReadOptions {
   maxDecompressedBytes?: number;
 }
 
+/** A UTF-16 surrogate without its pair: a string UTF-8 (and Python's `str.encode`) cannot hold. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Refuses a value with a lone surrogate: Python's `encode` raises there, and TextEncoder's U+FFFD
+ * would make two texts share one signature.
+ * @throws {TypeError} when `value` has one
+ */
+export function checkSignable(value: string): void {
+  if (LONE_SURROGATE.test(value)) throw new TypeError("Cannot sign a lone surrogate");
+}
+
 // Django's _SEP_UNSAFE: `A-z` is the ASCII range A..z, which includes [\]^_ and the backtick.
 const UNSAFE_SEP = /^[A-z0-9\-_=]*$/;
 
@@ -96,9 +108,11 @@ export function isSync(format: TokenFormat): boolean {
 
 /**
  * Where the signature starts in `signed`: just after the last separator.
- * @throws {BadSignature} when there is no separator
+ * @throws {BadSignature} when there is no separator, or the text has a lone surrogate (see
+ *   {@linkcode checkSignable})
  */
 export function signatureStart(format: TokenFormat, signed: string): number {
+  if (LONE_SURROGATE.test(signed)) throw new BadSignature("Signed value has a lone surrogate");
   const at = signed.lastIndexOf(format.sep);
   if (at < 0) throw new BadSignature(`No "${format.sep}" found in value`);
   return at;
@@ -106,6 +120,7 @@ export function signatureStart(format: TokenFormat, signed: string): number {
 
 /** `value`, the separator and its signature (Django's `Signer.sign`). */
 export function signToken(format: TokenFormat, value: string): string {
+  checkSignable(value);
   return `${value}${format.sep}${signatureOf(format, value)}`;
 }
 
@@ -157,13 +172,15 @@ export function checkStamp(format: TokenFormat, verified: string, maxAge?: numbe
  * timestamp, signature) beside the HMAC's input and read back as a string once.
  *
  * @throws {TypeError} when `value` holds something Python's JSON cannot give back
+ * @throws {RangeError} when it could not be read back (too deep, or past the inflate cap)
  */
 export function signObjectSync(
   format: TokenFormat,
   value: unknown,
   compress: boolean,
+  maxDecompressedBytes?: number,
 ): string | Promise<string> {
-  const payload = payloadBytes(value, compress);
+  const payload = payloadBytes(value, compress, maxDecompressedBytes);
   return payload instanceof Promise
     ? payload.then((bytes) => signPayload(format, bytes))
     : signPayload(format, payload);

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { StoreUnavailable } from "../errors.ts";
+import { DEFAULT_OPERATION_TIMEOUT, guarded } from "./timeout.ts";
 import { isValidSessionKey } from "../session/keys.ts";
 import type { SessionData, SessionStore } from "../session/store.ts";
 
@@ -62,6 +62,11 @@ export interface CacheInvalidationOptions {
    * @default {"django.contrib.sessions.cached_db"}
    */
   cacheKeyPrefix?: string;
+  /**
+   * Milliseconds a cache delete may take before it fails with `StoreUnavailable`.
+   * @default {5000}
+   */
+  operationTimeout?: number;
 }
 
 /** Django's `default_key_func`. */
@@ -97,21 +102,30 @@ export function cachedDbCacheKey(
 
 /**
  * Wraps a database store so that each update and delete also drops Django's `cached_db` cache entry
- * for that session (a key cycle is a create plus a delete, so the old key's entry goes too). Loads go
- * to the database, which `cached_db` keeps current.
+ * for that session (a key cycle is a create plus a delete, so the old key's entry goes too), and a
+ * load that finds no row drops any entry left behind for that key. Loads go to the database, which
+ * `cached_db` keeps current.
  *
- * The entry is deleted after the database write: deleting it first would let a Django request that
- * reads in between cache the old row again. A request that read the old row just before the write may
+ * The entry is deleted before the database write and again after it. Before: a cache that cannot be
+ * reached then fails the call with nothing written, so the caller can simply try again (a logout
+ * that deleted the row first would leave Django serving the cached login, with no row left for a
+ * second logout to find). After: a Django request that read the old row between the two deletes
+ * does not keep it cached. Should only the second delete fail, the write is done but reported as
+ * failed (the session stays modified, so a retried save repeats all three steps), and the next load
+ * of a deleted key drops the entry. A request that read the old row just before the write may
  * still cache it a moment later; that window is Django's own between two `cached_db` writers.
  *
  * @param store the database store Django's `cached_db` sessions live in
  * @param cache the caller's client for the cache Django uses (its `SESSION_CACHE_ALIAS`; the primary
- *   when Django's `RedisCache` has replicas); this module never closes it
+ *   when Django's `RedisCache` has replicas); this module never closes it. With ioredis, set
+ *   `enableOfflineQueue: false` and `maxRetriesPerRequest: 0`, so that a cache that is down fails
+ *   a call at once instead of queueing it until reconnection, and a short `retryStrategy` (e.g.
+ *   `() => 200`) so that it is used again soon after it is back.
  * @param options Django's cache settings, camelCased
  * @returns a store with the same contract
- * @throws {StoreUnavailable} from `update` and `delete` when the cache refuses the delete (operation
- *   `update (cache)` / `delete (cache)`), after the database write: Django could still serve the
- *   cached copy, so that failure is never swallowed
+ * @throws {StoreUnavailable} from `update`, `delete` and `load` (a missing row) when the cache
+ *   refuses the delete (operation `update (cache)`, `delete (cache)`, `load (cache)`): Django could
+ *   still serve the cached copy, so that failure is never swallowed
  *
  * @example
  * ```ts ignore
@@ -124,7 +138,8 @@ export function cachedDbCacheKey(
  *   secretKey: "django-insecure-…",
  * });
  * // Django: CACHES = {"default": {"BACKEND": "...RedisCache", "KEY_PREFIX": "mysite", ...}}
- * const cache = withCacheInvalidation(db.store, new Redis(), { keyPrefix: "mysite" });
+ * const redis = new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+ * const cache = withCacheInvalidation(db.store, redis, { keyPrefix: "mysite" });
  * const sessions = new SessionBackend(cache, db.settings);
  * ```
  */
@@ -133,25 +148,31 @@ export function withCacheInvalidation(
   cache: CacheDeleter,
   options: CacheInvalidationOptions = {},
 ): SessionStore {
-  // Runs even when the write fails: a row that vanished (SessionInterrupted) must not live on in
-  // the cache, and a cache miss costs Django one database read at most.
-  const thenInvalidate = async <T>(operation: string, key: string, write: Promise<T>) => {
+  const drop = async (operation: string, key: string) => {
+    if (!isValidSessionKey(key)) return;
+    const timeout = options.operationTimeout ?? DEFAULT_OPERATION_TIMEOUT;
+    await guarded(`${operation} (cache)`, () => cache.del(cachedDbCacheKey(key, options)), timeout);
+  };
+  const around = async <T>(operation: string, key: string, write: () => Promise<T>) => {
+    await drop(operation, key);
     try {
-      return await write;
+      return await write();
     } finally {
-      if (isValidSessionKey(key)) {
-        await cache.del(cachedDbCacheKey(key, options)).catch((error: unknown) => {
-          throw new StoreUnavailable(`${operation} (cache)`, error);
-        });
-      }
+      // Also when the write fails: a row that vanished (SessionInterrupted) must not live on in
+      // the cache, and a cache miss costs Django one database read at most.
+      await drop(operation, key);
     }
   };
   return {
-    load: (key) => store.load(key),
+    load: async (key) => {
+      const data = await store.load(key);
+      if (data === null) await drop("load", key);
+      return data;
+    },
     create: (data: SessionData, expireDate: Date) => store.create(data, expireDate),
     update: (key, data, expireDate) =>
-      thenInvalidate("update", key, store.update(key, data, expireDate)),
-    delete: (key) => thenInvalidate("delete", key, store.delete(key)),
+      around("update", key, () => store.update(key, data, expireDate)),
+    delete: (key) => around("delete", key, () => store.delete(key)),
     exists: (key) => store.exists(key),
     clearExpired: () => store.clearExpired(),
   };

@@ -21,7 +21,7 @@
  * @module
  */
 
-import { CookieTooLarge } from "../errors.ts";
+import { BadPayload, CookieTooLarge, SessionUnreadable } from "../errors.ts";
 import { base62Decode } from "../primitives/base64.ts";
 import { dumps, loads, type LoadsOptions } from "../signing/dumps.ts";
 import { SessionBackend } from "../session/backend.ts";
@@ -51,6 +51,12 @@ export interface SignedCookieStoreOptions {
    * @default {undefined}
    */
   onCorrupt?: (error: Error) => void;
+  /**
+   * Django 3.1/3.2's `DEFAULT_HASHING_ALGORITHM`: `"sha1"` signs cookies with HMAC-SHA1, as such a
+   * site does and as it alone verifies. Loading accepts both, as Django 3.1/3.2 do.
+   * @default {"sha256"}
+   */
+  defaultHashingAlgorithm?: "sha256" | "sha1";
 }
 
 /**
@@ -93,6 +99,9 @@ export class SignedCookieStore implements SessionStore {
       salt: SALT,
       maxAge: s.SESSION_COOKIE_AGE,
       maxDecompressedBytes: s.maxDecompressedBytes,
+      algorithm: s.DEFAULT_HASHING_ALGORITHM,
+      // Django 3.1/3.2's Signer.legacy_algorithm: sha1 signatures verify whatever the setting.
+      legacyAlgorithm: "sha1",
     };
     this.#maxAge = s.SESSION_COOKIE_AGE;
     this.#room = maxCookieSize - s.SESSION_COOKIE_NAME.length - 1;
@@ -100,24 +109,29 @@ export class SignedCookieStore implements SessionStore {
   }
 
   /**
-   * Verifies a cookie value; a bad signature, an old one or an unreadable payload reads as no session.
+   * Verifies a cookie value; a bad signature or an old one reads as no session.
    *
    * @param key the cookie value
    * @returns the data, or null
+   * @throws {SessionUnreadable} when the signature verifies but the payload cannot be read (past
+   *   `maxDecompressedBytes`, too deep, not an object): a new session would replace the cookie
    */
   async load(key: string): Promise<SessionData | null> {
+    let data: unknown;
     try {
-      const data = await loads(key, this.#loadOptions);
-      if (!isPlainObject(data)) return null;
-      // The value was verified, so its timestamp (second-to-last field) is well formed.
-      const signedAt = new Date(base62Decode(key.split(":").at(-2)!) * 1000);
-      const expires = expiryDate(data[EXPIRY], this.#maxAge, signedAt);
-      return expires.getTime() > Date.now() ? data : null;
+      data = await loads(key, this.#loadOptions);
     } catch (error) {
-      // Django's signed_cookies.load catches every exception and starts an empty session.
+      // Django's signed_cookies.load catches every exception and starts an empty session; a
+      // payload that verified was written by a key holder, and is kept rather than replaced.
       this.#onCorrupt?.(error as Error);
+      if (error instanceof BadPayload) throw new SessionUnreadable(error.message, { cause: error });
       return null;
     }
+    if (!isPlainObject(data)) throw new SessionUnreadable("the signed cookie is not a JSON object");
+    // The value was verified, so its timestamp (second-to-last field) is well formed.
+    const signedAt = new Date(base62Decode(key.split(":").at(-2)!) * 1000);
+    const expires = expiryDate(data[EXPIRY], this.#maxAge, signedAt);
+    return expires.getTime() > Date.now() ? data : null;
   }
 
   /**
@@ -129,8 +143,8 @@ export class SignedCookieStore implements SessionStore {
    * @throws {CookieTooLarge} when the cookie would pass `maxCookieSize`
    */
   async create(data: SessionData, _expireDate?: Date): Promise<string> {
-    const { key, salt } = this.#loadOptions;
-    const value = await dumps(data, { key, salt, compress: true });
+    const { key, salt, maxDecompressedBytes, algorithm } = this.#loadOptions;
+    const value = await dumps(data, { key, salt, compress: true, maxDecompressedBytes, algorithm });
     if (value.length > this.#room) throw new CookieTooLarge(value.length, this.#room);
     return value;
   }

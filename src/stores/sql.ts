@@ -6,9 +6,10 @@
  * @module
  */
 
-import { DjangoSessionError, SessionInterrupted, StoreUnavailable } from "../errors.ts";
+import { SessionInterrupted, StoreUnavailable } from "../errors.ts";
 import { isValidSessionKey, newSessionKey } from "../session/keys.ts";
 import type { SessionData, SessionStore } from "../session/store.ts";
+import { DEFAULT_OPERATION_TIMEOUT, guarded } from "./timeout.ts";
 import { VerifiedCache } from "./verified_cache.ts";
 import { decodeSession, encodeSession, type SessionCodecOptions } from "../session/codec.ts";
 import { type DjangoSettings, resolveSettings, type Settings } from "../settings/settings.ts";
@@ -60,6 +61,16 @@ export interface SqlStoreOptions extends SessionCodecOptions {
    */
   verifiedCacheChars?: number;
   /**
+   * Milliseconds each query may take before it fails with `StoreUnavailable` (0 waits as long as
+   * the driver does). Bound the rest in the client: postgres.js `connect_timeout: 1` and a short
+   * `backoff` (e.g. `() => 0.1`: its default waits up to 20 s before reconnecting after repeated
+   * failures, so the first requests after an outage would still fail); mysql2's `connectTimeout`
+   * (milliseconds).
+   *
+   * @default {5000}
+   */
+  operationTimeout?: number;
+  /**
    * Draws a new key; replace it only to force collisions in tests or to add entropy. Its keys must
    * pass `isValidSessionKey`.
    *
@@ -86,6 +97,7 @@ export class SqlStore implements SessionStore {
   #maxCreateAttempts: number;
   #newKey: () => string;
   #verified: VerifiedCache;
+  #timeout: number;
 
   /**
    * Creates the store.
@@ -99,8 +111,10 @@ export class SqlStore implements SessionStore {
       maxCreateAttempts = 8,
       newKey = newSessionKey,
       verifiedCacheChars = 1024 * 1024,
+      operationTimeout = DEFAULT_OPERATION_TIMEOUT,
       ...codec
     } = options;
+    this.#timeout = operationTimeout;
     this.#dialect = dialect;
     this.#settings = resolveSettings(settings);
     this.#codec = codec;
@@ -119,7 +133,7 @@ export class SqlStore implements SessionStore {
    */
   async load(key: string): Promise<SessionData | null> {
     if (!isValidSessionKey(key)) return null;
-    const stored = await run("load", () => this.#dialect.select(key));
+    const stored = await this.#run("load", () => this.#dialect.select(key));
     if (stored === null) return null;
     const known = this.#verified.get(stored);
     if (known) return known;
@@ -149,7 +163,9 @@ export class SqlStore implements SessionStore {
     const encoded = await encodeSession(data, this.#settings, this.#codec);
     for (let attempt = 0; attempt < this.#maxCreateAttempts; attempt++) {
       const key = this.#newKey();
-      if (await run("create", () => this.#dialect.insert(key, encoded, expireDate))) return key;
+      if (await this.#run("create", () => this.#dialect.insert(key, encoded, expireDate))) {
+        return key;
+      }
     }
     throw new StoreUnavailable(
       "create",
@@ -170,7 +186,7 @@ export class SqlStore implements SessionStore {
   async update(key: string, data: SessionData, expireDate: Date): Promise<string> {
     if (!isValidSessionKey(key)) throw new SessionInterrupted(String(key));
     const encoded = await encodeSession(data, this.#settings, this.#codec);
-    if (!await run("update", () => this.#dialect.update(key, encoded, expireDate))) {
+    if (!await this.#run("update", () => this.#dialect.update(key, encoded, expireDate))) {
       throw new SessionInterrupted(key);
     }
     return key;
@@ -183,7 +199,7 @@ export class SqlStore implements SessionStore {
    * @throws {StoreUnavailable} when the query fails
    */
   async delete(key: string): Promise<void> {
-    if (isValidSessionKey(key)) await run("delete", () => this.#dialect.delete(key));
+    if (isValidSessionKey(key)) await this.#run("delete", () => this.#dialect.delete(key));
   }
 
   /**
@@ -194,7 +210,7 @@ export class SqlStore implements SessionStore {
    * @throws {StoreUnavailable} when the query fails
    */
   async exists(key: string): Promise<boolean> {
-    return isValidSessionKey(key) && await run("exists", () => this.#dialect.exists(key));
+    return isValidSessionKey(key) && await this.#run("exists", () => this.#dialect.exists(key));
   }
 
   /**
@@ -204,17 +220,12 @@ export class SqlStore implements SessionStore {
    * @throws {StoreUnavailable} when the query fails
    */
   clearExpired(): Promise<number> {
-    return run("clearExpired", () => this.#dialect.deleteExpired());
+    return this.#run("clearExpired", () => this.#dialect.deleteExpired());
   }
-}
 
-/** Awaits a dialect call, turning any driver failure into `StoreUnavailable` for `operation`. */
-async function run<T>(operation: string, query: () => Promise<T>): Promise<T> {
-  try {
-    return await query();
-  } catch (error) {
-    if (error instanceof DjangoSessionError) throw error;
-    throw new StoreUnavailable(operation, error);
+  /** A dialect call under the operation timeout, driver failures as `StoreUnavailable`. */
+  #run<T>(operation: string, query: () => Promise<T>): Promise<T> {
+    return guarded(operation, query, this.#timeout);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 
 import type { SessionData } from "../session/store.ts";
+import { parsePythonJson, pythonJsonDumps } from "../signing/json.ts";
 
 /**
  * Least-recently-used texts, bounded by their total length plus their data's JSON (one entry takes
@@ -39,7 +40,7 @@ export class VerifiedCache {
     if (json === undefined) return undefined;
     this.#entries.delete(text);
     this.#entries.set(text, json);
-    return JSON.parse(json);
+    return parsePythonJson(json) as SessionData;
   }
 
   /**
@@ -50,7 +51,8 @@ export class VerifiedCache {
    */
   set(text: string, data: SessionData): void {
     if (this.#entries.has(text)) return;
-    const json = JSON.stringify(data);
+    // Python's JSON, not JSON.stringify: NaN and Infinity must come back as themselves.
+    const json = pythonJsonDumps(data);
     // A compressed text can stand for far more JSON: both count against the limit.
     if (text.length + json.length > this.#limit / 4) return;
     this.#entries.set(text, json);

@@ -199,7 +199,7 @@ describe("withSession responses", () => {
     assert.equal(await (await handler(request(), { remoteAddr: "127.0.0.9" })).text(), "127.0.0.9");
   });
 
-  test("a database that is down rejects with StoreUnavailable", async () => {
+  test("a database that is down answers 503 with Retry-After (StoreUnavailable)", async () => {
     const { default: postgres } = await import("postgres");
     const down = postgres("postgres://postgres@127.0.0.1:1/test", { max: 1, connect_timeout: 2 });
     const handler = withSession(
@@ -210,7 +210,14 @@ describe("withSession responses", () => {
       },
     );
     const key = "a".repeat(32);
-    await assert.rejects(handler(request(`sessionid=${key}`)), StoreUnavailable);
+    const response = await handler(request(`sessionid=${key}`));
+    assert.equal(response.status, 503);
+    assert.equal(response.headers.get("retry-after"), "5");
+    assert.equal(response.headers.get("set-cookie"), null);
+    await assert.rejects(
+      new PostgresBackend(down, { SECRET_KEY }).getSession(key).load(),
+      StoreUnavailable,
+    );
     await down.end();
   });
 });
