@@ -1,5 +1,5 @@
 /**
- * The reliability suite in its long mode (issue 14, point 10): `tests/reliability.test.ts` with
+ * The reliability suite in its long mode (issue 14, point 10): `tests/interop/session/reliability.test.ts` with
  * `RELIABILITY_LONG=1` (100,000 tampering mutations per target, 2,000 random sessions against each
  * Django, 800 colliding creates, 200 concurrent saves) and the outage test, on Deno, Bun and Node one
  * after another. The figures are the tests' own printed lines.
@@ -8,7 +8,10 @@
  */
 import { spawnSync } from "node:child_process";
 
-const files = ["tests/reliability.test.ts", "tests/outage.test.ts"];
+const files = [
+  "tests/interop/session/reliability.test.ts",
+  "tests/interop/stores/outage.test.ts",
+];
 const runtimes: Record<string, (file: string) => [string, string[]]> = {
   deno: (file) => ["node_modules/.bin/deno", ["test", "-A", file]],
   bun: (file) => ["node_modules/.bin/bun", ["test", "--timeout", "3600000", `./${file}`]],

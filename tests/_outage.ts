@@ -7,7 +7,7 @@
  * not a speed.
  */
 import assert from "node:assert/strict";
-import { withSession } from "../src/http/with_session.ts";
+import { withSession } from "../src/adapters/fetch.ts";
 import type { SessionBackend } from "../src/session/backend.ts";
 
 /** The operation timeout the outage tests configure. */
@@ -36,12 +36,12 @@ export async function outageRun(
   server: { kill(): Promise<void>; start(): Promise<void> },
   { requests = 5, writes = true } = {},
 ): Promise<OutageFigures> {
-  const handler = withSession(async (request, { session }) => {
+  const handler = withSession({ backend, retryAfter: 1 }, async (request, { session }) => {
     await session.load();
     const value = new URL(request.url).searchParams.get("set");
     if (value !== null) session.set("value", value);
     return new Response(String(session.get("value") ?? ""));
-  }, { backend, retryAfter: 1 });
+  });
   const call = async (key: string | null, set?: string) => {
     const started = performance.now();
     // Without an operation timeout a hung server holds the request for good: fail instead.

@@ -1,5 +1,5 @@
 /**
- * The reliability suite's parts (issue 14, point 10), sized by the caller: `tests/reliability.test.ts`
+ * The reliability suite's parts (issue 14, point 10), sized by the caller: `tests/interop/session/reliability.test.ts`
  * runs them small enough for `npm test`, `bench/reliability.bench.ts` (or `RELIABILITY_LONG=1`)
  * with 100,000 mutations per target. Each returns figures to print.
  */

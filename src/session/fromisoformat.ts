@@ -2,7 +2,7 @@
  * Python 3.11+'s `datetime.fromisoformat` (the C implementation Django runs on), for the
  * `_session_expiry` strings Django reads: `isoformat()` output, but also what other writers put there
  * (Go's nine fractional digits, `Z`, basic `20261125T201749`, ISO week dates, `,` fractions, offsets
- * with seconds). Checked string by string against `/usr/bin/python3` in `tests/expiry_iso.test.ts`,
+ * with seconds). Checked string by string against `/usr/bin/python3` in `tests/interop/session/expiry_iso.test.ts`,
  * quirks included: the fraction may follow the seconds after `:` as well as `.`, and digits past the
  * sixth are dropped, not rounded.
  *

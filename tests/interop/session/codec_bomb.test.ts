@@ -9,7 +9,6 @@ import { closeDjangos, django } from "../../_django.ts";
 import { SECRET, SLOW } from "../../golden/cases.ts";
 import { BadPayload, decodeSession, SessionUnreadable } from "../../../mod.ts";
 import { loads } from "../../../src/signing/mod.ts";
-import { deflate, inflate } from "../../../src/primitives/zlib.ts";
 
 after(closeDjangos);
 

@@ -12,11 +12,12 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { sessionOfHeaders, withSession } from "../src/http/with_session.ts";
-import { SignedCookieBackend } from "../src/stores/signed_cookies.ts";
+import { withSession } from "../../../src/adapters/fetch.ts";
+import { sessionOfHeaders } from "../../../src/http/with_session.ts";
+import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
 
-const backend = new SignedCookieBackend({ secretKey: "django-insecure-test-key" });
-const client = fileURLToPath(new URL("./_ws_client.mjs", import.meta.url));
+const backend = new SignedCookieBackend({ SECRET_KEY: "django-insecure-test-key" });
+const client = fileURLToPath(new URL("../../_ws_client.mjs", import.meta.url));
 const closers: (() => unknown)[] = [];
 after(() => Promise.all(closers.map((close) => close())));
 
@@ -75,7 +76,7 @@ interface Runtimes {
 /** Starts this runtime's server; resolves with its port. */
 async function serve(): Promise<number> {
   const runtime = globalThis as Runtimes;
-  const handler = withSession(async (request, { session }, server?: BunServer) => {
+  const handler = withSession({ backend }, async (request, { session }, server?: BunServer) => {
     await session.load();
     const user = String(session.get("user") ?? "anonymous");
     if (request.headers.get("upgrade") !== "websocket") return new Response(`http ${user}`);
@@ -86,7 +87,7 @@ async function serve(): Promise<number> {
     const { socket, response } = runtime.Deno!.upgradeWebSocket(request);
     socket.onopen = () => socket.send(user);
     return response;
-  }, { backend });
+  });
   if (runtime.Bun) {
     const server = runtime.Bun.serve({
       port: 0,

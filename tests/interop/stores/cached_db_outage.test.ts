@@ -7,15 +7,15 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { logout } from "../src/auth/login.ts";
-import { StoreUnavailable } from "../src/errors.ts";
-import { SessionBackend } from "../src/session/backend.ts";
-import { withCacheInvalidation } from "../src/stores/cache_invalidation.ts";
-import { MysqlBackend } from "../src/stores/mysql.ts";
-import { createMysqlSessionTable } from "../src/stores/mysql_schema.ts";
-import { closeDjangos, django } from "./_django.ts";
-import { djangoMysql, mysqlDatabase } from "./_mysql.ts";
-import { OutageServer } from "./_outage_servers.ts";
+import { logout } from "../../../src/auth/login.ts";
+import { StoreUnavailable } from "../../../src/errors.ts";
+import { SessionBackend } from "../../../src/session/backend.ts";
+import { withCacheInvalidation } from "../../../src/stores/cache_invalidation.ts";
+import { MysqlBackend } from "../../../src/stores/mysql.ts";
+import { createMysqlSessionTable } from "../../../src/stores/mysql_schema.ts";
+import { closeDjangos, django } from "../../_django.ts";
+import { djangoMysql, mysqlDatabase } from "../../_mysql.ts";
+import { OutageServer } from "../../_outage_servers.ts";
 
 const slow = { timeout: 120_000 };
 const SECRET_KEY = "django-insecure-test-key";
@@ -31,8 +31,8 @@ const redis = new Redis({
   maxRetriesPerRequest: 0,
   retryStrategy: () => 100,
 }).on("error", () => {});
-const plain = new MysqlBackend(db.pool, { secretKey: SECRET_KEY });
-const coherent = new SessionBackend(withCacheInvalidation(plain.store, redis));
+const plain = new MysqlBackend(db.pool, { SECRET_KEY });
+const coherent = new SessionBackend(withCacheInvalidation(plain.store, redis), plain.settings);
 
 after(async () => {
   await closeDjangos();

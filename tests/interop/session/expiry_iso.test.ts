@@ -5,11 +5,11 @@
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { fromIsoFormat } from "../src/session/fromisoformat.ts";
-import { expiryAge, expiryDate } from "../src/session/expiry.ts";
-import { SessionUnreadable } from "../src/errors.ts";
-import { isoCorpus, pythonFromIsoFormat } from "./_iso_corpus.ts";
-import { closeDjangos, django, DJANGO_VERSIONS } from "./_django.ts";
+import { fromIsoFormat } from "../../../src/session/fromisoformat.ts";
+import { expiryAge, expiryDate } from "../../../src/session/expiry.ts";
+import { SessionUnreadable } from "../../../src/errors.ts";
+import { isoCorpus, pythonFromIsoFormat } from "../../_iso_corpus.ts";
+import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";
 
 test("fromIsoFormat agrees with /usr/bin/python3 on a corpus of 4000 strings", () => {
   const corpus = isoCorpus(4000);

@@ -9,14 +9,14 @@ import { after, test } from "node:test";
 import mysql from "mysql2/promise";
 import postgres from "postgres";
 import { Redis } from "ioredis";
-import { SessionBackend } from "../src/session/backend.ts";
-import { withCacheInvalidation } from "../src/stores/cache_invalidation.ts";
-import { MysqlBackend } from "../src/stores/mysql.ts";
-import { createMysqlSessionTable } from "../src/stores/mysql_schema.ts";
-import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
-import { OPERATION_TIMEOUT, outageRun } from "./_outage.ts";
-import { OutageServer } from "./_outage_servers.ts";
-import { postgresSchema, SECRET_KEY } from "./_postgres.ts";
+import { SessionBackend } from "../../../src/session/backend.ts";
+import { withCacheInvalidation } from "../../../src/stores/cache_invalidation.ts";
+import { MysqlBackend } from "../../../src/stores/mysql.ts";
+import { createMysqlSessionTable } from "../../../src/stores/mysql_schema.ts";
+import { createSessionTable, PostgresBackend } from "../../../src/stores/postgres.ts";
+import { OPERATION_TIMEOUT, outageRun } from "../../_outage.ts";
+import { OutageServer } from "../../_outage_servers.ts";
+import { postgresSchema, SECRET_KEY } from "../../_postgres.ts";
 
 const slow = { timeout: 180_000 };
 
@@ -56,8 +56,7 @@ test(
     });
     closing.push(() => sql.end({ timeout: 1 }));
     await createSessionTable(sql);
-    const backend = new PostgresBackend(sql, {
-      secretKey: SECRET_KEY,
+    const backend = new PostgresBackend(sql, { SECRET_KEY }, {
       operationTimeout: OPERATION_TIMEOUT,
     });
     console.log("PostgreSQL killed:", await outageRun(backend, server));
@@ -90,8 +89,7 @@ test(
     pool.on("connection", (connection) => connection.on("error", () => {}));
     closing.push(() => pool.end());
     await createMysqlSessionTable(pool);
-    const backend = new MysqlBackend(pool, {
-      secretKey: SECRET_KEY,
+    const backend = new MysqlBackend(pool, { SECRET_KEY }, {
       operationTimeout: OPERATION_TIMEOUT,
     });
     console.log("MariaDB killed:", await outageRun(backend, server));
@@ -117,7 +115,7 @@ test(
     closing.push(() => schema.drop());
     const sql = schema.client();
     await createSessionTable(sql);
-    const db = new PostgresBackend(sql, { secretKey: SECRET_KEY });
+    const db = new PostgresBackend(sql, { SECRET_KEY });
     const backend = new SessionBackend(
       withCacheInvalidation(db.store, redis, { operationTimeout: OPERATION_TIMEOUT }),
       db.settings,

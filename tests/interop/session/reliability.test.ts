@@ -1,20 +1,20 @@
 /**
  * The reliability suite (issue 14, point 10), sized for `npm test`; `RELIABILITY_LONG=1` (or
  * `bench/reliability.bench.ts`) runs 100,000 mutations per target and a larger corpus. The outage
- * part is `tests/outage.test.ts`. Figures are printed.
+ * part is `tests/interop/stores/outage.test.ts`. Figures are printed.
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { BadSignature } from "../src/errors.ts";
-import { decodeSession, encodeSession } from "../src/session/codec.ts";
-import { dumps, loads } from "../src/signing/dumps.ts";
-import { parsePythonJson, pythonJsonDumps } from "../src/signing/json.ts";
-import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
-import { SignedCookieStore } from "../src/stores/signed_cookies.ts";
-import { closeDjangos, django, DJANGO_DB_LOAD, DJANGO_VERSIONS } from "./_django.ts";
-import { random } from "./_iso_corpus.ts";
-import { postgresSchema, SECRET_KEY } from "./_postgres.ts";
-import { LONG, session, tamperFuzz } from "./_reliability.ts";
+import { BadSignature } from "../../../src/errors.ts";
+import { decodeSession, encodeSession } from "../../../src/session/codec.ts";
+import { dumps, loads } from "../../../src/signing/dumps.ts";
+import { parsePythonJson, pythonJsonDumps } from "../../../src/signing/json.ts";
+import { createSessionTable, PostgresBackend } from "../../../src/stores/postgres.ts";
+import { SignedCookieStore } from "../../../src/stores/signed_cookies.ts";
+import { closeDjangos, django, DJANGO_DB_LOAD, DJANGO_VERSIONS } from "../../_django.ts";
+import { random } from "../../_iso_corpus.ts";
+import { postgresSchema, SECRET_KEY } from "../../_postgres.ts";
+import { LONG, session, tamperFuzz } from "../../_reliability.ts";
 
 const MUTATIONS = LONG ? 100_000 : 3_000;
 const CORPUS = LONG ? 2_000 : 150;
@@ -30,8 +30,8 @@ after(async () => {
 
 test(`tampering: ${MUTATIONS} mutations per target, none accepted, none thrown`, slow, async () => {
   const data = { _auth_user_id: "42", cart: [1, 2, 3], note: "x".repeat(40) };
-  const codec = { secretKey: SECRET_KEY };
-  const cookies = new SignedCookieStore({ secretKey: SECRET_KEY });
+  const codec = { SECRET_KEY };
+  const cookies = new SignedCookieStore(codec);
   const targets = [
     tamperFuzz(
       "session codec",
@@ -95,7 +95,7 @@ for (const version of DJANGO_VERSIONS) {
     const pairs = await Promise.all(
       corpus.map(async (
         data,
-      ) => [pythonJsonDumps(data), await encodeSession(data, { secretKey: SECRET_KEY })]),
+      ) => [pythonJsonDumps(data), await encodeSession(data, { SECRET_KEY })]),
     );
     const started = performance.now();
     const answers = await django(version).run<[boolean, string][]>(DJANGO_BOTH_WAYS, pairs);
@@ -103,7 +103,7 @@ for (const version of DJANGO_VERSIONS) {
     for (const [i, [djangoReadsOurs, theirs]] of answers.entries()) {
       assert.ok(djangoReadsOurs, `Django read our token for ${pairs[i][0]}`);
       assert.deepEqual(
-        await decodeSession(theirs, { secretKey: SECRET_KEY }),
+        await decodeSession(theirs, { SECRET_KEY }),
         parsePythonJson(pairs[i][0]),
       );
       same++;
@@ -124,8 +124,7 @@ test(
     let draws = 0;
     const count = LONG ? 800 : 200;
     const space = count * 5;
-    const backend = new PostgresBackend(sql, {
-      secretKey: SECRET_KEY,
+    const backend = new PostgresBackend(sql, { SECRET_KEY }, {
       // Five keys for each session: collisions happen, and each must draw again (8 draws at most).
       newKey: () => (draws++, `collide${String(Math.floor(next() * space)).padStart(5, "0")}`),
     });
@@ -145,7 +144,7 @@ test(
 );
 
 test("concurrent saves of one session: the last write wins, as in Django", slow, async () => {
-  const backend = new PostgresBackend(sql, { secretKey: SECRET_KEY });
+  const backend = new PostgresBackend(sql, { SECRET_KEY });
   const first = await backend.getSession().load();
   first.set("n", -1);
   await first.save();

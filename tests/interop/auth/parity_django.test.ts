@@ -4,25 +4,28 @@
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { authenticate, unknownUserHasher } from "../src/auth/authenticate.ts";
-import { makePassword, MAX_PBKDF2_ITERATIONS, verifyPassword } from "../src/auth/hashers.ts";
-import { postgresUsers } from "../src/auth/user_sources.ts";
-import { BadSignature } from "../src/errors.ts";
-import { base62Decode, base62Encode } from "../src/primitives/base64.ts";
-import { Signer } from "../src/signing/signer.ts";
-import { PostgresBackend } from "../src/stores/postgres.ts";
+import { authenticate } from "../../../src/auth/authenticate.ts";
+import { makePassword, verifyPassword } from "../../../src/auth/hashers.ts";
+import { MAX_PBKDF2_ITERATIONS, pbkdf2Hasher } from "../../../src/auth/pbkdf2.ts";
+import type { PasswordHasher } from "../../../src/settings/password_hasher.ts";
+import { postgresUsers } from "../../../src/auth/user_sources.ts";
+import { BadSignature } from "../../../src/errors.ts";
+import { base62Decode, base62Encode } from "../../../src/primitives/base64.ts";
+import { Signer } from "../../../src/signing/signer.ts";
+import { PostgresBackend } from "../../../src/stores/postgres.ts";
 import {
   closeDjangos,
   django,
   DJANGO_DB_CREATE,
   DJANGO_DB_LOAD,
   DJANGO_VERSIONS,
-} from "./_django.ts";
-import { postgresSchema, SECRET_KEY } from "./_postgres.ts";
+} from "../../_django.ts";
+import { postgresSchema, SECRET_KEY } from "../../_postgres.ts";
 
 const schema = await postgresSchema("parity");
 const sql = schema.client();
-const backend = new PostgresBackend(sql, { secretKey: SECRET_KEY });
+const backend = new PostgresBackend(sql, { SECRET_KEY });
+const settings = backend.settings;
 await django("5.2", schema.django).run(`from django.core.management import call_command
 call_command("migrate", verbosity=0)`);
 after(async () => {
@@ -102,19 +105,21 @@ for value in [1, 1.5, True, [], {}]:
         result.append(str(error))`,
     );
     for (const [i, value] of values.entries()) {
-      await assert.rejects(makePassword(value as never, { iterations: 1 }), {
+      assert.throws(() => makePassword(value as never, settings, { iterations: 1 }), {
         name: "TypeError",
         message: theirs[i],
       });
     }
-    const unusable = await makePassword(null);
+    const unusable = await makePassword(null, settings);
     const [usable, theirsUnusable] = await dj.run<[boolean, number]>(
       `from django.contrib.auth.hashers import is_password_usable, make_password
 result = [is_password_usable(args), len(make_password(None))]`,
       unusable,
     );
     assert.deepEqual([usable, unusable.length, unusable[0]], [false, theirsUnusable, "!"]);
-    const bytes = await makePassword(new TextEncoder().encode("s3cret"), { iterations: 1000 });
+    const bytes = await makePassword(new TextEncoder().encode("s3cret"), settings, {
+      iterations: 1000,
+    });
     assert.equal(
       await dj.run(
         `from django.contrib.auth.hashers import check_password\nresult = check_password("s3cret", args)`,
@@ -146,7 +151,7 @@ except Exception:
 test("a PBKDF2 hash asking for 2³²−1 iterations is refused, not computed for hours", async () => {
   const absurd = `pbkdf2_sha256$${2 ** 32 - 1}$salt$${"A".repeat(43)}=`;
   const answer = await Promise.race([
-    verifyPassword("pw", absurd),
+    verifyPassword("pw", absurd, settings),
     new Promise((resolve) =>
       setTimeout(() => resolve("still computing after 30 s"), 30_000).unref?.()
     ),
@@ -155,18 +160,52 @@ test("a PBKDF2 hash asking for 2³²−1 iterations is refused, not computed for
   assert.ok(MAX_PBKDF2_ITERATIONS >= 1_000_000 * 10);
 });
 
-test("authenticate's unknown-user hash costs what the stored hashes cost", async () => {
-  const encoded = await makePassword("right", { iterations: 1234, algorithm: "pbkdf2_sha1" });
+/** The preferred hasher (PBKDF2-SHA256 at 5000 iterations), counting what authenticate asks of it. */
+function countingHasher() {
+  const inner = pbkdf2Hasher("pbkdf2_sha256", 5000);
+  const calls = { encode: 0, hardenRuntime: [] as string[] };
+  const hasher: PasswordHasher = {
+    ...inner,
+    encode(password, salt) {
+      calls.encode++;
+      return inner.encode(password, salt);
+    },
+    hardenRuntime(password, encoded) {
+      calls.hardenRuntime.push(encoded);
+      return inner.hardenRuntime?.(password, encoded) ?? Promise.resolve();
+    },
+  };
+  return { hasher, calls };
+}
+
+async function insertUser(username: string, encoded: string): Promise<void> {
   await sql.unsafe(
     `INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email,
-     is_staff, is_active, date_joined) VALUES ($1, false, 'cheap', '', '', '', false, true, now())`,
-    [encoded],
+     is_staff, is_active, date_joined) VALUES ($1, false, $2, '', '', '', false, true, now())`,
+    [encoded, username],
   );
-  const auth = { users: postgresUsers(sql), secretKey: SECRET_KEY, unknownUserIterations: 500_000 };
-  assert.deepEqual(unknownUserHasher(auth), { algorithm: "pbkdf2_sha256", iterations: 500_000 });
-  assert.equal(await authenticate(auth, "cheap", "wrong"), null);
-  assert.deepEqual(unknownUserHasher(auth), { algorithm: "pbkdf2_sha1", iterations: 1234 });
-  assert.equal(await authenticate(auth, "nobody", "pw"), null);
+}
+
+test("authenticate as Django's ModelBackend: an unknown user runs the preferred hasher once, a wrong password against a weaker hash is hardened", async () => {
+  const { hasher, calls } = countingHasher();
+  const session = new PostgresBackend(sql, { SECRET_KEY, hashers: [hasher] }).getSession(null);
+  const users = postgresUsers(sql);
+  const weak = await makePassword("right", session.settings, { iterations: 1234 });
+  const sha1 = await makePassword("right", session.settings, {
+    hasher: "pbkdf2_sha1",
+    iterations: 1234,
+  });
+  await insertUser("weak", weak);
+  await insertUser("sha1", sha1);
+  assert.equal(await authenticate(session, users, "nobody", "pw"), null);
+  assert.deepEqual(calls, { encode: 1, hardenRuntime: [] });
+  // Django's harden_runtime: the missing 5000 − 1234 iterations, for this hash only.
+  assert.equal(await authenticate(session, users, "weak", "wrong"), null);
+  assert.deepEqual(calls, { encode: 1, hardenRuntime: [weak] });
+  // Another algorithm is not hardened (Django: only when the preferred hasher made the hash).
+  assert.equal(await authenticate(session, users, "sha1", "wrong"), null);
+  assert.equal((await authenticate(session, users, "weak", "right"))?.username, "weak");
+  assert.deepEqual(calls, { encode: 1, hardenRuntime: [weak] });
 });
 
 test("user data is never reported as an outage: setExpiry(1e20), a NUL in a username", async () => {
@@ -177,8 +216,8 @@ test("user data is never reported as an outage: setExpiry(1e20), a NUL in a user
   }
   assert.throws(() => session.setExpiry("3600" as never), TypeError);
   assert.equal(await session.save(), true);
-  const auth = { users: postgresUsers(sql), secretKey: SECRET_KEY, unknownUserIterations: 1000 };
-  assert.equal(await authenticate(auth, "ali\0ce", "pw"), null);
-  assert.equal(await authenticate(auth, null, "pw"), null);
-  await assert.rejects(authenticate(auth, 42 as never, "pw"), TypeError);
+  const users = postgresUsers(sql);
+  assert.equal(await authenticate(session, users, "ali\0ce", "pw"), null);
+  assert.equal(await authenticate(session, users, null, "pw"), null);
+  await assert.rejects(authenticate(session, users, 42 as never, "pw"), TypeError);
 });

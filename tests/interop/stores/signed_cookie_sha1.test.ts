@@ -5,10 +5,10 @@
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { SignedCookieBackend } from "../src/stores/signed_cookies.ts";
-import { closeDjangos, django, DJANGO_VERSIONS } from "./_django.ts";
+import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
+import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";
 
-const secretKey = "django-insecure-test-key"; // the bridge's default
+const SECRET_KEY = "django-insecure-test-key"; // the bridge's default
 after(closeDjangos);
 
 const DJANGO_SIGNS = `
@@ -29,7 +29,11 @@ for (const version of DJANGO_VERSIONS.filter((v) => v === "3.2")) {
     SESSION_ENGINE: "django.contrib.sessions.backends.signed_cookies",
     DEFAULT_HASHING_ALGORITHM: "sha1",
   });
-  const backend = new SignedCookieBackend({ secretKey, defaultHashingAlgorithm: "sha1" });
+  const backend = new SignedCookieBackend({
+    SECRET_KEY,
+    DEFAULT_HASHING_ALGORITHM: "sha1",
+    djangoVersion: "3.2",
+  });
 
   test(`Django ${version} (sha1): its signed-cookie sessions load here`, async () => {
     const data = { _auth_user_id: "1", cart: [1, 2] };
@@ -43,7 +47,8 @@ for (const version of DJANGO_VERSIONS.filter((v) => v === "3.2")) {
     session.set("visits", 3);
     await session.save();
     assert.deepEqual(await dj.run(DJANGO_LOADS, session.key), [{ visits: 3 }, true]);
-    const sha256 = await new SignedCookieBackend({ secretKey }).getSession().load();
+    const sha256 = await new SignedCookieBackend({ SECRET_KEY, djangoVersion: "3.2" }).getSession()
+      .load();
     sha256.set("visits", 3);
     await sha256.save();
     assert.deepEqual(await dj.run(DJANGO_LOADS, sha256.key), [{}, false]);

@@ -7,17 +7,17 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { SessionUnreadable } from "../src/errors.ts";
-import { withSession } from "../src/http/with_session.ts";
-import { Session } from "../src/session/session.ts";
-import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
-import { SignedCookieStore } from "../src/stores/signed_cookies.ts";
-import { closeDjangos, django, DJANGO_VERSIONS } from "./_django.ts";
-import { postgresSchema, SECRET_KEY } from "./_postgres.ts";
+import { SessionUnreadable } from "../../../src/errors.ts";
+import { withSession } from "../../../src/adapters/fetch.ts";
+import { Session } from "../../../src/session/session.ts";
+import { createSessionTable, PostgresBackend } from "../../../src/stores/postgres.ts";
+import { SignedCookieStore } from "../../../src/stores/signed_cookies.ts";
+import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";
+import { postgresSchema, SECRET_KEY } from "../../_postgres.ts";
 
 const schema = await postgresSchema("unreadable");
 const sql = schema.client();
-const backend = new PostgresBackend(sql, { secretKey: SECRET_KEY });
+const backend = new PostgresBackend(sql, { SECRET_KEY });
 before(() => createSessionTable(sql));
 after(async () => {
   await closeDjangos();
@@ -62,11 +62,11 @@ s.model.objects.create(session_key=key, session_data=data, expire_date=timezone.
 result = key
 `;
 
-const handler = withSession(async (_request, { session }) => {
+const handler = withSession({ backend }, async (_request, { session }) => {
   await session.load();
   session.set("visits", 1);
   return new Response("ok");
-}, { backend });
+});
 const request = (key: string) =>
   new Request("http://app.test/", { headers: { cookie: `sessionid=${key}` } });
 
@@ -126,11 +126,11 @@ test("a session that could not be read back is refused at save, before any write
 });
 
 test("a signed cookie that verifies but cannot be read is SessionUnreadable, not a new session", async () => {
-  const store = new SignedCookieStore({ secretKey: SECRET_KEY, maxDecompressedBytes: 1 << 16 });
-  const big = await new SignedCookieStore({ secretKey: SECRET_KEY }).create({
+  const store = new SignedCookieStore({ SECRET_KEY, maxDecompressedBytes: 1 << 16 });
+  const big = await new SignedCookieStore({ SECRET_KEY }).create({
     a: "a".repeat(1 << 17),
   });
   await assert.rejects(store.load(big), SessionUnreadable);
   assert.equal(await store.load("e30:1r31eq:" + "A".repeat(43)), null);
-  await assert.rejects(new Session(store, big).load(), SessionUnreadable);
+  await assert.rejects(new Session(store, big, { SECRET_KEY }).load(), SessionUnreadable);
 });
