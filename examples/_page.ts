@@ -24,8 +24,9 @@ export function countVisit(name: string, session: Session, user: DjangoUser | nu
   const links = Object.entries(SERVERS)
     .map(([server, port]) => `<a href="http://${HOST}:${port}/">${server}</a>`)
     .join(" · ");
-  const html = `<!doctype html><title>${name}</title><h1>${name}</h1><p>${links} · ` +
-    `<a href="/login">log in</a> · <a href="/logout">log out</a></p>` +
+  const html = `<!doctype html><title>${name}</title><h1>${name}</h1><p>${links}</p>` +
+    `<p><a href="/login">log in</a> · <a href="http://${HOST}:${SERVERS.django}/admin/login/">` +
+    `log in with Django's admin</a> · <a href="/logout">log out</a></p>` +
     `<p>user: <span id="user">${escape(String(user?.username ?? "anonymous"))}</span></p>` +
     `<pre id="session">${escape(JSON.stringify(data, null, 2))}</pre>`;
   return new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
