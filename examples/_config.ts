@@ -28,5 +28,14 @@ export const SERVERS = {
   elysia: Number(env.ELYSIA_PORT ?? 8005),
 };
 
+/**
+ * The user examples/django_app.py creates when it migrates (if missing), to log in with on any page:
+ * the TypeScript servers' "/login" or Django's admin. DEMO_USERNAME and DEMO_PASSWORD change it.
+ */
+export const DEMO_USER = {
+  username: env.DEMO_USERNAME ?? "demo",
+  password: env.DEMO_PASSWORD ?? "demo-password",
+};
+
 /** The host every server listens on. */
 export const HOST = "127.0.0.1";
