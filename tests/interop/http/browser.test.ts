@@ -10,7 +10,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type Browser, type BrowserContext, chromium } from "playwright-core";
-import { DEMO_USER } from "../examples/_config.ts";
+import { DEMO_USER } from "../../../examples/_config.ts";
 import {
   freePort,
   launch,
