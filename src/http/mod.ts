@@ -27,4 +27,13 @@ export {
   sessionCookie,
   varyOnCookie,
 } from "./commit.ts";
-export { commitHeaders, commitSession, type SessionHeaders, sessionKeyOf } from "./respond.ts";
+export {
+  commitHeaders,
+  commitSession,
+  type HeaderValue,
+  type SessionHeaders,
+  sessionHeaderUpdates,
+  sessionKeyOf,
+  sessionKeyOfHeader,
+  withSessionCookie,
+} from "./respond.ts";
