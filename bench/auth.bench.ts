@@ -28,8 +28,8 @@ await sql.unsafe(`CREATE TABLE auth_user (
   is_superuser boolean NOT NULL, username varchar(150) NOT NULL UNIQUE,
   first_name varchar(150) NOT NULL, last_name varchar(150) NOT NULL, email varchar(254) NOT NULL,
   is_staff boolean NOT NULL, is_active boolean NOT NULL, date_joined timestamptz NOT NULL)`);
-const backend = new PostgresBackend(sql, { secretKey: SECRET_KEY });
-const auth = { users: postgresUsers(sql), secretKey: SECRET_KEY };
+const backend = new PostgresBackend(sql, { SECRET_KEY });
+const users = postgresUsers(sql);
 
 const sessions: { key: string; id: number }[] = [];
 for (let id = 1; id <= 1000; id++) {
@@ -54,7 +54,7 @@ const MODES: Record<string, Op> = {
   },
   "load": ({ key }) => backend.getSession(key).load(),
   "load + getUser": async ({ key }) => {
-    if (!await getUser(await backend.getSession(key).load(), auth)) throw new Error("anonymous");
+    if (!await getUser(await backend.getSession(key).load(), users)) throw new Error("anonymous");
   },
 };
 

@@ -16,7 +16,8 @@
  */
 import { execFileSync } from "node:child_process";
 import process from "node:process";
-import { decodeSession, encodeSession, saltedHmac } from "../mod.ts";
+import { decodeSession, djangoSettings, encodeSession } from "../mod.ts";
+import { saltedHmac } from "../src/signing/mod.ts";
 import { b64Decode } from "../src/primitives/base64.ts";
 import { deflateSync } from "../src/primitives/deflate.ts";
 import { inflate } from "../src/primitives/inflate.ts";
@@ -100,7 +101,7 @@ async function throughStream(
 }
 
 const first = djangoRound();
-const options = { secretKey: SECRET };
+const options = djangoSettings({ SECRET_KEY: SECRET });
 const compressed = b64Decode(first.token.slice(1, first.token.indexOf(":")));
 const json = new TextEncoder().encode(JSON.stringify(SESSION));
 const message = new TextEncoder().encode(first.token.slice(0, first.token.lastIndexOf(":")));

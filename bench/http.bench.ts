@@ -19,7 +19,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import postgres from "postgres";
-import { createSessionTable, PostgresBackend } from "../mod.ts";
+import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -127,7 +127,7 @@ await admin.unsafe(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
 await admin.unsafe(`CREATE DATABASE ${DB}`);
 const sql = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
 await createSessionTable(sql);
-const backend = new PostgresBackend(sql, { secretKey: SECRET });
+const backend = new PostgresBackend(sql, { SECRET_KEY: SECRET });
 /** A Django-format session holding { n: 1 }; its cookie header. */
 async function seed(): Promise<string> {
   const session = (await backend.getSession().load()).set("n", 1);

@@ -5,7 +5,7 @@
  * Prints operations per second (median of 5 rounds) and the ratio ours / cookie.
  */
 import { parseCookie as parse } from "cookie";
-import { parseCookie } from "../src/http/cookie.ts";
+import { parseCookie } from "../src/http/mod.ts";
 
 const browser =
   "csrftoken=Wq3Mz0kGk1w6H2QdQYkqZ8fS1t3pXw7N; sessionid=k2n3b5m1q9w8e7r6t5y4u3i2o1p0a9s8; " +

@@ -8,15 +8,16 @@
  * Environment: MODE, PORT, DATABASE_URL, DJANGO_SECRET_KEY. Prints "ready" once listening.
  */
 import postgres from "postgres";
-import { PostgresBackend, withSession } from "../mod.ts";
-import { parseCookie } from "../src/http/cookie.ts";
+import { withSession } from "../mod.ts";
+import { PostgresBackend } from "../src/stores/postgres.ts";
+import { parseCookie } from "../src/http/mod.ts";
 
 type Handler = (request: Request) => Promise<Response>;
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process!.env;
 const { MODE = "read", PORT = "8100", DATABASE_URL, DJANGO_SECRET_KEY = "bench" } = env;
 const sql = postgres(DATABASE_URL!, { max: 10, onnotice: () => {} });
-const backend = new PostgresBackend(sql, { secretKey: DJANGO_SECRET_KEY });
+const backend = new PostgresBackend(sql, { SECRET_KEY: DJANGO_SECRET_KEY });
 
 const text = (body: string) => new Response(body, { headers: { "content-type": "text/plain" } });
 

@@ -31,9 +31,10 @@ await admin.query(`CREATE DATABASE \`${database}\``);
 const pool = mysql.createPool({ ...server, database, connectionLimit: 8 });
 await createMysqlSessionTable(pool);
 const redis = new Redis({ host: "127.0.0.1", port: 6379, db: 3 });
-const backend = new MysqlBackend(pool, { secretKey: "django-insecure-bench" });
+const backend = new MysqlBackend(pool, { SECRET_KEY: "django-insecure-bench" });
 const coherent = new SessionBackend(
   withCacheInvalidation(backend.store, redis, { keyPrefix: database }),
+  backend.settings,
 );
 
 const keys = await seedSessions(backend, 1000);

@@ -15,6 +15,7 @@ import { SqliteBackend } from "../src/stores/sqlite.ts";
 import { createSqliteSessionTable } from "../src/stores/sqlite_schema.ts";
 import { sqliteDateTime } from "../src/stores/sqlite_driver.ts";
 import { decodeSession } from "../src/session/codec.ts";
+import { djangoSettings } from "../src/settings/settings.ts";
 import { openSqlite, SECRET_KEY, SQLITE_DRIVER, tempDirectory } from "../tests/_sqlite.ts";
 
 const ROUNDS = 20;
@@ -22,10 +23,11 @@ const SLICE_MS = 100;
 const temp = tempDirectory("bench");
 const db = await openSqlite(temp.path("bench.sqlite3"));
 createSqliteSessionTable(db);
-const backend = new SqliteBackend(db, { secretKey: SECRET_KEY });
+const settings = djangoSettings({ SECRET_KEY });
+const backend = new SqliteBackend(db, settings);
 // A second connection to the same file that trades the last commits on a power cut for speed.
 const relaxedDb = await openSqlite(temp.path("bench.sqlite3"));
-const relaxed = new SqliteBackend(relaxedDb, { secretKey: SECRET_KEY, synchronous: "NORMAL" });
+const relaxed = new SqliteBackend(relaxedDb, settings, { synchronous: "NORMAL" });
 
 const keys: string[] = [];
 for (let i = 0; i < 1000; i++) {
@@ -74,7 +76,7 @@ async function perSecond(cases: Record<string, Work>): Promise<Record<string, nu
 
 const rates = await perSecond({
   "raw select": rawSelect,
-  "select + decode": (key) => decodeSession(rawSelect(key), { secretKey: SECRET_KEY }),
+  "select + decode": (key) => decodeSession(rawSelect(key), settings),
   "load": (key) => backend.getSession(key).load(),
   "load+save": (key) => touch(backend, key),
   'load+save, synchronous: "NORMAL"': (key) => touch(relaxed, key),

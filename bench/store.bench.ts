@@ -21,9 +21,8 @@ import { benchSchema } from "./_postgres.ts";
 import { BENCH, compareRates, seedSessions } from "./_rates.ts";
 
 const { sql, drop } = await benchSchema("bench_store");
-const backend = new PostgresBackend(sql, { secretKey: "django-insecure-bench" });
-const uncached = new PostgresBackend(sql, {
-  secretKey: "django-insecure-bench",
+const backend = new PostgresBackend(sql, { SECRET_KEY: "django-insecure-bench" });
+const uncached = new PostgresBackend(sql, { SECRET_KEY: "django-insecure-bench" }, {
   verifiedCacheChars: 0,
 });
 

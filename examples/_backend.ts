@@ -4,20 +4,20 @@
  * `node:sqlite` on Deno, `better-sqlite3` on Node 20). The table is created if Django has not
  * migrated yet (examples/django_app.py migrates with --fake-initial, so either may go first).
  */
+import { djangoSettings, type SessionBackend, type UserLoader } from "../mod.ts";
 import {
-  type AuthOptions,
-  createSessionTable,
-  createSqliteSessionTable,
   type DjangoUser,
   getUser,
-  PostgresBackend,
   postgresUsers,
-  type SessionBackend,
+  sqliteUsers,
+  type UserSource,
+} from "../src/auth/mod.ts";
+import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
+import {
+  createSqliteSessionTable,
   SqliteBackend,
   type SqliteDatabase,
-  sqliteUsers,
-  type UserLoader,
-} from "../mod.ts";
+} from "../src/stores/sqlite.ts";
 import { DATABASE_URL, SECRET_KEY, SQLITE_PATH } from "./_config.ts";
 
 const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
@@ -35,9 +35,12 @@ async function openSqlite(path: string): Promise<SqliteDatabase> {
 /** What every example server needs: sessions, Django's users, and the request's user. */
 export interface Example {
   backend: SessionBackend;
-  auth: AuthOptions;
+  users: UserSource;
   user: UserLoader<DjangoUser>;
 }
+
+/** Django's settings, as in examples/django_app.py. */
+const settings = djangoSettings({ SECRET_KEY });
 
 /** Opens the demo's database: its session backend and its `auth_user` table. */
 export async function openBackend(): Promise<Example> {
@@ -45,19 +48,16 @@ export async function openBackend(): Promise<Example> {
     const { default: postgres } = await import("postgres");
     const sql = postgres(DATABASE_URL, { onnotice: () => {} });
     await createSessionTable(sql);
-    return example(new PostgresBackend(sql, { secretKey: SECRET_KEY }), {
-      users: postgresUsers(sql),
-      secretKey: SECRET_KEY,
-    });
+    return example(new PostgresBackend(sql, settings), postgresUsers(sql));
   }
   const db = await openSqlite(SQLITE_PATH);
   // The backend first: it sets the busy timeout, so creating the table waits out the lock of a
   // server or a Django migrate starting beside this one instead of failing at once.
-  const backend = new SqliteBackend(db, { secretKey: SECRET_KEY });
+  const backend = new SqliteBackend(db, settings);
   createSqliteSessionTable(db);
-  return example(backend, { users: sqliteUsers(db), secretKey: SECRET_KEY });
+  return example(backend, sqliteUsers(db));
 }
 
-function example(backend: SessionBackend, auth: AuthOptions): Example {
-  return { backend, auth, user: (session) => getUser(session, auth) };
+function example(backend: SessionBackend, users: UserSource): Example {
+  return { backend, users, user: (session) => getUser(session, users) };
 }

@@ -3,15 +3,8 @@
  * the Django user and the whole session (the Django page does the same); "/login" logs a Django
  * user in; "/logout" flushes the session, which deletes the cookie.
  */
-import {
-  authenticate,
-  type AuthOptions,
-  type DjangoUser,
-  login,
-  type Session,
-  type SessionContext,
-  type SessionData,
-} from "../mod.ts";
+import type { Session, SessionContext, SessionData } from "../mod.ts";
+import { authenticate, type DjangoUser, login, type UserSource } from "../src/auth/mod.ts";
 import { HOST, SERVERS } from "./_config.ts";
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -46,12 +39,13 @@ const LOGIN_FORM = `<!doctype html><title>log in</title><form method="post" acti
 export async function loginPage(
   request: Request,
   session: Session,
-  auth: AuthOptions,
+  users: UserSource,
 ): Promise<Response> {
   const html = { "content-type": "text/html; charset=utf-8" };
   if (request.method !== "POST") return new Response(LOGIN_FORM, { headers: html });
   const form = await request.formData();
-  const user = await authenticate(auth, String(form.get("username")), String(form.get("password")));
+  const [username, password] = [String(form.get("username")), String(form.get("password"))];
+  const user = await authenticate(session, users, username, password);
   if (!user) {
     return new Response(`<p id="error">wrong credentials</p>${LOGIN_FORM}`, {
       status: 403,
@@ -59,12 +53,12 @@ export async function loginPage(
     });
   }
   // Django's login also rotates the CSRF token; these pages have no CSRF layer of their own.
-  await login(session, user, auth);
+  await login(session, user, users);
   return new Response(null, { status: 303, headers: { location: "/" } });
 }
 
 /** The fetch-style handler of the Deno, Bun and Node examples, for `withSession`. */
-export function counterHandler(name: string, auth: AuthOptions) {
+export function counterHandler(name: string, users: UserSource) {
   return async function counter(
     request: Request,
     { session, user }: SessionContext<SessionData, DjangoUser>,
@@ -74,7 +68,7 @@ export function counterHandler(name: string, auth: AuthOptions) {
       await session.flush();
       return loggedOut();
     }
-    if (pathname === "/login") return loginPage(request, session, auth);
+    if (pathname === "/login") return loginPage(request, session, users);
     if (pathname !== "/") return new Response("Not Found", { status: 404 });
     return countVisit(name, await session.load(), await user());
   };

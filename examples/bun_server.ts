@@ -17,8 +17,8 @@ declare const Bun: {
   }): unknown;
 };
 
-const { backend, auth, user } = await openBackend();
-const count = counterHandler("bun", auth);
+const { backend, users, user } = await openBackend();
+const count = counterHandler("bun", users);
 Bun.serve({
   hostname: HOST,
   port: SERVERS.bun,

@@ -4,12 +4,12 @@ import { openBackend } from "./_backend.ts";
 import { HOST, SERVERS } from "./_config.ts";
 import { counterHandler } from "./_page.ts";
 
-const { backend, auth, user } = await openBackend();
+const { backend, users, user } = await openBackend();
 Deno.serve(
   {
     hostname: HOST,
     port: SERVERS.deno,
     onListen: () => console.log(`deno: http://${HOST}:${SERVERS.deno}/`),
   },
-  withSession(counterHandler("deno", auth), { backend, user }),
+  withSession(counterHandler("deno", users), { backend, user }),
 );

@@ -3,17 +3,18 @@
 // (`Deno.serve(app.fetch)`) and Bun (`export default app`).
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import type { DjangoUser, SessionData } from "../mod.ts";
+import type { SessionData } from "../mod.ts";
+import type { DjangoUser } from "../src/auth/mod.ts";
 import { djangoSession, type SessionEnv } from "../src/adapters/hono.ts";
 import { openBackend } from "./_backend.ts";
 import { HOST, SERVERS } from "./_config.ts";
 import { countVisit, loggedOut, loginPage } from "./_page.ts";
 
-const { backend, auth, user } = await openBackend();
+const { backend, users, user } = await openBackend();
 const app = new Hono<SessionEnv<SessionData, DjangoUser>>();
 app.use(djangoSession({ backend, user }));
 app.get("/", async (c) => countVisit("hono", await c.var.session.load(), await c.var.user()));
-app.on(["GET", "POST"], "/login", (c) => loginPage(c.req.raw, c.var.session, auth));
+app.on(["GET", "POST"], "/login", (c) => loginPage(c.req.raw, c.var.session, users));
 app.get("/logout", async (c) => {
   await c.var.session.flush();
   return loggedOut();

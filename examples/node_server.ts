@@ -7,9 +7,9 @@ import { openBackend } from "./_backend.ts";
 import { HOST, SERVERS } from "./_config.ts";
 import { counterHandler } from "./_page.ts";
 
-const { backend, auth, user } = await openBackend();
+const { backend, users, user } = await openBackend();
 serve({
   hostname: HOST,
   port: SERVERS.node,
-  fetch: withSession(counterHandler("node", auth), { backend, user }),
+  fetch: withSession(counterHandler("node", users), { backend, user }),
 }, () => console.log(`node: http://${HOST}:${SERVERS.node}/`));
