@@ -25,6 +25,8 @@ export const SERVERS = {
   bun: Number(env.BUN_PORT ?? 8002),
   node: Number(env.NODE_PORT ?? 8003),
   hono: Number(env.HONO_PORT ?? 8004),
+  fastify: Number(env.FASTIFY_PORT ?? 8005),
+  koa: Number(env.KOA_PORT ?? 8006),
 };
 
 /** The host every server listens on. */

@@ -1,6 +1,7 @@
-// `npm run demo`: the Django site and the Deno, Bun, Node and Hono servers on one database, sharing
-// one browser session. SQLite (examples/db.sqlite3, Django's default) unless DATABASE_URL is set;
-// ports from DJANGO_PORT, DENO_PORT, BUN_PORT, NODE_PORT, HONO_PORT (8000–8004).
+// `npm run demo`: the Django site and the Deno, Bun, Node, Hono, Fastify and Koa servers on one
+// database, sharing one browser session. SQLite (examples/db.sqlite3, Django's default) unless
+// DATABASE_URL is set; ports from DJANGO_PORT, DENO_PORT, BUN_PORT, NODE_PORT, HONO_PORT,
+// FASTIFY_PORT, KOA_PORT (8000–8006).
 import { DATABASE_URL, HOST, SECRET_KEY, SERVERS, SQLITE_PATH } from "./_config.ts";
 import { djangoInstalled, launch, migrate, type ServerName } from "./_launch.ts";
 
@@ -11,7 +12,7 @@ const env: Record<string, string> = {
     Object.entries(SERVERS).map(([name, port]) => [`${name.toUpperCase()}_PORT`, String(port)]),
   ),
 };
-const names: ServerName[] = ["deno", "bun", "node", "hono"];
+const names: ServerName[] = ["deno", "bun", "node", "hono", "fastify", "koa"];
 if (djangoInstalled()) {
   migrate(env);
   names.unshift("django");
