@@ -98,6 +98,7 @@ async function measure(framework: Framework, cookies: Record<string, string>): P
     ["raw select", servers.raw, "/read", cookies.ours, "1"],
     ["baseline read", servers.baseline, "/read", cookies.baseline, "1"],
     ["ours static", servers.ours, "/static", cookies.ours, "static"],
+    ["raw static", servers.raw, "/static", cookies.ours, "static"],
     ["baseline static", servers.baseline, "/static", cookies.baseline, "static"],
   ];
   const samples: Record<string, number[]> = {};
@@ -133,6 +134,7 @@ async function measure(framework: Framework, cookies: Record<string, string>): P
   rows.push(
     `${name} ours RSS ${early.toFixed(0)} → ${late.toFixed(0)} MB (10k → 100k requests)`,
     `${name} ours read / raw select: ${ratio("ours read", "raw select").toFixed(2)} (goal ≥ 0.9)`,
+    `${name} ours static / raw static: ${ratio("ours static", "raw static").toFixed(2)}`,
     `${name} ours read / baseline read: ${ratio("ours read", "baseline read").toFixed(1)}× ` +
       "(goal ≥ 5×)",
   );
