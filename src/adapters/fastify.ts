@@ -46,7 +46,9 @@ import { type ErrorResponseOptions, errorStatus } from "./error_status.ts";
  * `declare module "fastify" { interface FastifyRequest extends DjangoSessionRequest<MyData, DjangoUser> {} }`
  * — or, without it, read them with Fastify's typed `request.getDecorator<Session>("session")`.
  * This module cannot declare them itself: JSR refuses packages that augment another module's types
- * (`unsupported-ambient-module`), and only the app knows `T` and `U`.
+ * (`unsupported-ambient-module`), and only the app knows `T` and `U`. The names are Django's
+ * (`request.session`, `request.user`): do not register `@fastify/session` or a plugin that
+ * decorates `request.user` (`@fastify/passport`, `@fastify/jwt`'s default) in the same scope.
  *
  * @typeParam T the shape of the session data
  * @typeParam U the user type that the `user` option returns
