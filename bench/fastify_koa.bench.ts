@@ -14,8 +14,11 @@
  * pg_stat_database (xact_commit + xact_rollback: each query outside a transaction is one) of a
  * database only this benchmark uses, read after the server exited so its counters are flushed:
  * 0 for a route that never touches the session, 1 for a read, 2 for a changed save. RSS is our
- * server's after 10k and after 100k requests.
+ * server's after 10k and after 100k requests. Server CPU per request (user + system time of the
+ * server process over a run, from /proc) gives the same ratios without the other processes of a
+ * shared machine in them.
  */
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { createSessionTable, PostgresBackend } from "../src/stores/postgres.ts";
@@ -35,8 +38,19 @@ const port = freePort;
 async function load(url: string, cookie: string, options: { duration?: number; amount?: number }) {
   const result = await autocannon({ url, connections: 50, headers: { cookie }, ...options });
   const failed = result.errors + result.timeouts + result.non2xx;
-  if (failed > 0) throw new Error(`${url}: ${failed} failed requests`);
-  return result.requests.average;
+  if (failed > 0) {
+    const { errors, timeouts, non2xx, statusCodeStats } = result;
+    const detail = JSON.stringify({ errors, timeouts, non2xx, statusCodeStats });
+    throw new Error(`${url}: ${failed} failed requests ${detail}`);
+  }
+  return { rate: result.requests.average, requests: result.requests.total };
+}
+
+/** The server process's CPU time so far (user + system), in µs: robust to a busy machine. */
+function cpuMicros(server: Server): number {
+  const fields = readFileSync(`/proc/${server.child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15)
+  return ticks * 10_000; // 100 ticks per second
 }
 
 /** Guards against measuring the wrong thing: the server must see the seeded session (n = 1). */
@@ -102,14 +116,19 @@ async function measure(framework: Framework, cookies: Record<string, string>): P
     ["baseline static", servers.baseline, "/static", cookies.baseline, "static"],
   ];
   const samples: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
   for (const [mode, server, path, cookie, expected] of modes) {
     await check(server.url + path, cookie, expected);
     await load(server.url + path, cookie, { duration: 1 });
     samples[mode] = [];
+    cpu[mode] = [];
   }
   for (let run = 0; run < RUNS; run++) {
     for (const [mode, server, path, cookie] of modes) {
-      samples[mode].push(await load(server.url + path, cookie, { duration: SECONDS }));
+      const start = cpuMicros(server);
+      const { rate, requests } = await load(server.url + path, cookie, { duration: SECONDS });
+      samples[mode].push(rate);
+      cpu[mode].push((cpuMicros(server) - start) / requests);
     }
   }
   await load(`${servers.ours.url}/read`, cookies.ours, { amount: 10_000 });
@@ -119,11 +138,12 @@ async function measure(framework: Framework, cookies: Record<string, string>): P
   await Promise.all(Object.values(servers).map((server) => server.stop()));
 
   const rate = (mode: string) => median(samples[mode]);
+  const micros = (mode: string) => median(cpu[mode]);
   const name = framework.name.padEnd(8);
   const rows = modes.map(([mode]) =>
     `${name} ${mode.padEnd(16)} ${rate(mode).toFixed(0).padStart(7)} req/s  [${
       samples[mode].map((s) => s.toFixed(0)).join(", ")
-    }]`
+    }]  ${micros(mode).toFixed(0).padStart(5)} µs server CPU/request`
   );
   const paths = [["/static", cookies.ours], ["/read", cookies.ours], ["/write", cookies.write]];
   for (const [path, cookie] of paths) {
@@ -131,12 +151,19 @@ async function measure(framework: Framework, cookies: Record<string, string>): P
     rows.push(`${name} ours ${path.padEnd(11)} ${perRequest.toFixed(2)} statements/request`);
   }
   const ratio = (a: string, b: string) => rate(a) / rate(b);
+  // The same ratios from server CPU per request (b's cost / a's): what the throughput would be on
+  // a machine of its own, where the request rate is bound by the server's CPU.
+  const byCpu = (a: string, b: string) => (micros(b) / micros(a)).toFixed(2);
   rows.push(
     `${name} ours RSS ${early.toFixed(0)} → ${late.toFixed(0)} MB (10k → 100k requests)`,
-    `${name} ours read / raw select: ${ratio("ours read", "raw select").toFixed(2)} (goal ≥ 0.9)`,
-    `${name} ours static / raw static: ${ratio("ours static", "raw static").toFixed(2)}`,
-    `${name} ours read / baseline read: ${ratio("ours read", "baseline read").toFixed(1)}× ` +
-      "(goal ≥ 5×)",
+    `${name} ours read / raw select: ${ratio("ours read", "raw select").toFixed(2)} req/s, ` +
+      `${byCpu("ours read", "raw select")} by CPU (goal ≥ 0.9)`,
+    `${name} ours static / raw static: ${ratio("ours static", "raw static").toFixed(2)} req/s, ` +
+      `${byCpu("ours static", "raw static")} by CPU`,
+    `${name} ours read / baseline read: ${
+      ratio("ours read", "baseline read").toFixed(1)
+    }× req/s, ` +
+      `${byCpu("ours read", "baseline read")}× by CPU (goal ≥ 5×)`,
   );
   return rows;
 }

@@ -38,7 +38,7 @@ import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { commitHeaders, sessionHeaderUpdates, sessionKeyOfHeader } from "../http/respond.ts";
 import { lazyUser, type WithSessionOptions } from "../http/with_session.ts";
-import { type ErrorResponseOptions, errorStatus } from "./error_status.ts";
+import { type ErrorResponseOptions, type ErrorStatus, errorStatus } from "./error_status.ts";
 
 /**
  * The fields the plugin puts on every request. Give them their types in your app with one
@@ -142,7 +142,7 @@ function djangoSessionPlugin(
 function replaced(
   reply: FastifyReply,
   payload: unknown,
-  answer: NonNullable<ReturnType<typeof errorStatus>>,
+  answer: ErrorStatus,
 ): string {
   (payload as { destroy?: () => void } | null)?.destroy?.(); // a stream nobody will read
   for (const header of Object.keys(reply.getHeaders())) reply.removeHeader(header);
