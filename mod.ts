@@ -35,6 +35,7 @@ export {
   type SameSite,
   type Settings,
 } from "./src/settings/settings.ts";
+export type { PasswordHasher } from "./src/settings/password_hasher.ts";
 export type { SessionData, SessionStore } from "./src/session/store.ts";
 export { type SaveOptions, Session } from "./src/session/session.ts";
 export { SessionBackend } from "./src/session/backend.ts";

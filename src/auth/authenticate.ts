@@ -4,24 +4,12 @@
  * @module
  */
 import { canAuthenticate } from "./get_user.ts";
-import { makePassword, verifyPassword } from "./hashers.ts";
+import { checkPassword, makePassword } from "./hashers.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { MODEL_BACKEND } from "./session_auth.ts";
 import type { DjangoUser } from "./user_model.ts";
 import type { UserSource } from "./user_sources.ts";
-
-/** Options of {@linkcode authenticate}. */
-export interface AuthenticateOptions {
-  /**
-   * PBKDF2 iterations spent when the username does not exist, so that the answer takes about as
-   * long as for a wrong password and does not reveal which usernames exist (Django ticket #20760).
-   * Match Django's `PBKDF2PasswordHasher.iterations`: 260000 (3.2), 600000 (4.2), 1000000 (5.2).
-   *
-   * @default 1000000
-   */
-  unknownUserIterations?: number;
-}
 
 /**
  * Checks a username and password as Django's `ModelBackend` does: the user whose `usernameField`
@@ -32,9 +20,9 @@ export interface AuthenticateOptions {
  * @param users where the users are (`postgresUsers`, `sqliteUsers`)
  * @param username the username as typed
  * @param password the password as typed
- * @param options the work spent on unknown usernames
  * @returns the user row, or `null` for an unknown user, a wrong password or an inactive user
- * @throws {UnsupportedHasher} when the user's password was hashed with argon2, bcrypt, scrypt, …
+ * @throws {UnsupportedHasher} when a Django hasher the settings' `hashers` do not implement made
+ *   the user's hash (argon2, bcrypt, … come from `@django-interop/session/hashers`)
  * @throws {StoreUnavailable} when the user table cannot be read
  *
  * @example
@@ -46,10 +34,10 @@ export interface AuthenticateOptions {
  * const db = new PGlite();
  * await createSessionTable(db);
  * await db.exec("CREATE TABLE auth_user (id serial PRIMARY KEY, username text, password text)");
- * const password = await makePassword("s3cret", { iterations: 1000 });
+ * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
+ * const password = await makePassword("s3cret", sessions.settings, { iterations: 1000 });
  * await db.query("INSERT INTO auth_user (username, password) VALUES ('alice', $1)", [password]);
  * const users = postgresUsers(db, { columns: { id: "int", username: "text", password: "text" } });
- * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
  *
  * const session = sessions.getSession(null);
  * console.log(await authenticate(session, users, "alice", "wrong")); // null
@@ -58,19 +46,18 @@ export interface AuthenticateOptions {
  * ```
  */
 export async function authenticate<T extends SessionData>(
-  _session: Session<T>,
+  session: Session<T>,
   users: UserSource,
   username: string,
   password: string,
-  options: AuthenticateOptions = {},
 ): Promise<DjangoUser | null> {
   const user = await users.find("username", username);
   if (user === null) {
-    await makePassword(password, { iterations: options.unknownUserIterations });
+    // Django ticket #20760: hash anyway, with the preferred hasher, so the answer takes as long.
+    await makePassword(password, session.settings);
     return null;
   }
   const encoded = typeof user.password === "string" ? user.password : null;
-  return await verifyPassword(password, encoded) && canAuthenticate(user, MODEL_BACKEND)
-    ? user
-    : null;
+  const { ok } = await checkPassword(password, encoded, session.settings);
+  return ok && canAuthenticate(user, MODEL_BACKEND) ? user : null;
 }

@@ -61,10 +61,10 @@ export function canAuthenticate(user: DjangoUser, backend: string): boolean {
  * const db = new PGlite();
  * await createSessionTable(db);
  * await db.exec("CREATE TABLE auth_user (id serial PRIMARY KEY, username text, password text)");
- * const password = await makePassword("s3cret", { iterations: 1000 });
+ * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
+ * const password = await makePassword("s3cret", sessions.settings, { iterations: 1000 });
  * await db.query("INSERT INTO auth_user (username, password) VALUES ('alice', $1)", [password]);
  * const users = postgresUsers(db, { columns: { id: "int", username: "text", password: "text" } });
- * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
  *
  * const session = sessions.getSession(null); // the request's cookie value, or null
  * console.log(await getUser(session, users)); // null (anonymous)

@@ -1,30 +1,51 @@
 /**
- * Django's password hashes (`django.contrib.auth.hashers`), as they sit in `auth_user.password`:
+ * Django's password hashing (`django.contrib.auth.hashers`) over the hashes in
+ * `auth_user.password`:
  *
  * ```text
  * pbkdf2_sha256$1000000$kQmDkJ4vYQnG1Bq3sS8NfZ$<base64 of 32 PBKDF2-HMAC-SHA256 bytes>
  * algorithm    $iterations$salt (22 of [a-zA-Z0-9]) $hash (standard base64, padded)
  * ```
  *
- * Web Crypto has PBKDF2, so `pbkdf2_sha256` (Django's default) and `pbkdf2_sha1` are verified here;
- * every other Django hasher is named and refused with {@linkcode UnsupportedHasher}.
+ * `PASSWORD_HASHERS` decides which hashers exist and which one is preferred (the first). PBKDF2
+ * and PBKDF2-SHA1 are built in, on Web Crypto; argon2, bcrypt, scrypt and the legacy hashers are
+ * given in the settings' `hashers` (from `@django-interop/session/hashers`), so sessions alone
+ * need no dependency.
  *
  * @module
  */
-import { ImproperlyConfigured, UnsupportedHasher } from "../errors.ts";
-import { pbkdf2, timingSafeEqual } from "../primitives/crypto.ts";
+import { UnsupportedHasher } from "../errors.ts";
+import type { DjangoSettings } from "../settings/settings.ts";
+import type { PasswordHasher } from "../settings/password_hasher.ts";
+import { builtInHashers, pbkdf2Hasher, randomSalt } from "./pbkdf2.ts";
 
-/** The PBKDF2 hashers this module verifies and makes. */
-export type Pbkdf2Algorithm = "pbkdf2_sha256" | "pbkdf2_sha1";
+/** The settings the hashing functions read. */
+export type HasherSettings = Pick<DjangoSettings, "PASSWORD_HASHERS" | "hashers" | "djangoVersion">;
 
-/** The PBKDF2 hashers Web Crypto can run: digest and derived length (Django's `dklen=None`). */
-const PBKDF2_HASHERS: Record<Pbkdf2Algorithm, { hash: "SHA-256" | "SHA-1"; bytes: number }> = {
-  pbkdf2_sha256: { hash: "SHA-256", bytes: 32 },
-  pbkdf2_sha1: { hash: "SHA-1", bytes: 20 },
-};
+/** Django's `UNUSABLE_PASSWORD_PREFIX`: `set_unusable_password()` writes "!" + random text. */
+const UNUSABLE_PASSWORD_PREFIX = "!";
+const UNUSABLE_SUFFIX_LENGTH = 40;
 
-/** Django's other hashers: real users may have these hashes, so they must not read as "wrong". */
-const OTHER_HASHERS = new Set([
+/** Django's hashers by path, as far as the settings give them; the preferred one first. */
+function hashersOf(settings: HasherSettings): PasswordHasher[] {
+  const given = new Map(settings.hashers.map((h) => [h.path, h]));
+  for (const builtIn of builtInHashers(settings.djangoVersion)) {
+    if (!given.has(builtIn.path)) given.set(builtIn.path, builtIn);
+  }
+  return settings.PASSWORD_HASHERS.flatMap((path) => given.get(path) ?? []);
+}
+
+/** Django's `identify_hasher` algorithm rule: ancient unsalted hashes are known by their shape. */
+function algorithmOf(encoded: string): string {
+  if ((encoded.length === 32 && !encoded.includes("$")) || /^md5\$\$.{32}$/.test(encoded)) {
+    return "unsalted_md5";
+  }
+  if (/^sha1\$\$.{40}$/.test(encoded)) return "unsalted_sha1";
+  return encoded.split("$", 1)[0];
+}
+
+/** Algorithms of Django's own hashers, so that a hash of one is never read as "wrong". */
+const DJANGO_ALGORITHMS = new Set([
   "argon2",
   "bcrypt",
   "bcrypt_sha256",
@@ -36,120 +57,179 @@ const OTHER_HASHERS = new Set([
   "crypt",
 ]);
 
-/** Django's `UNUSABLE_PASSWORD_PREFIX`: `set_unusable_password()` writes "!" + random text. */
-const UNUSABLE_PASSWORD_PREFIX = "!";
-
-/** `get_random_string`'s alphabet; 22 of them carry Django's `salt_entropy` of 128 bits. */
-const SALT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-const SALT_LENGTH = 22;
-
-/** Django's `identify_hasher`: ancient unsalted hashes are recognised by their length. */
-function algorithmOf(encoded: string): string {
-  if ((encoded.length === 32 && !encoded.includes("$")) || /^md5\$\$.{32}$/.test(encoded)) {
-    return "unsalted_md5";
-  }
-  if (/^sha1\$\$.{40}$/.test(encoded)) return "unsalted_sha1";
-  return encoded.split("$", 1)[0];
-}
-
-function isPbkdf2(algorithm: string): algorithm is Pbkdf2Algorithm {
-  return Object.hasOwn(PBKDF2_HASHERS, algorithm);
-}
-
-async function pbkdf2Base64(
-  algorithm: Pbkdf2Algorithm,
-  password: string,
-  salt: string,
-  iterations: number,
-): Promise<string> {
-  const { hash, bytes } = PBKDF2_HASHERS[algorithm];
-  const derived = await pbkdf2(password, salt, iterations, hash, bytes);
-  return btoa(String.fromCharCode(...derived));
-}
-
 /**
- * Checks `password` against a hash from `auth_user.password`, like Django's `check_password`
- * (without its re-hash on success: Django does that at its own next login). The comparison is
- * constant-time; a malformed hash, an unusable password (`!…`) or an unknown algorithm is `false`.
+ * Django's `identify_hasher`: the configured hasher that made `encoded`.
  *
- * @param password the password as typed
- * @param encoded the stored hash (`null` for none)
- * @returns whether the password matches
- * @throws {UnsupportedHasher} when the hash comes from a Django hasher other than PBKDF2
- *   (argon2, bcrypt, scrypt, md5, …): a silent `false` would look like a wrong password
+ * @param encoded the stored hash
+ * @param settings `PASSWORD_HASHERS`, `hashers`, `djangoVersion`
+ * @returns the hasher, or `null` when no configured hasher made it (Django's `ValueError`)
+ * @throws {UnsupportedHasher} when a Django hasher made it but no implementation is in `hashers`
  *
  * @example
  * ```ts
- * import { makePassword, verifyPassword } from "@django-interop/session/auth";
- * const encoded = await makePassword("s3cret", { iterations: 1000 });
- * console.log(await verifyPassword("s3cret", encoded)); // true
+ * import { djangoSettings } from "@django-interop/session";
+ * import { identifyHasher } from "@django-interop/session/auth";
+ * const settings = djangoSettings({ SECRET_KEY: "k" });
+ * console.log(identifyHasher("pbkdf2_sha256$1000$salt$hash", settings)?.path);
+ * // django.contrib.auth.hashers.PBKDF2PasswordHasher
  * ```
  */
-export async function verifyPassword(password: string, encoded: string | null): Promise<boolean> {
-  if (typeof encoded !== "string" || encoded.startsWith(UNUSABLE_PASSWORD_PREFIX)) return false;
+export function identifyHasher(encoded: string, settings: HasherSettings): PasswordHasher | null {
   const algorithm = algorithmOf(encoded);
-  if (OTHER_HASHERS.has(algorithm)) throw new UnsupportedHasher(algorithm);
-  if (!isPbkdf2(algorithm)) return false;
-  const [, iterations, salt, hash] = encoded.split("$");
-  if (hash === undefined || encoded.split("$").length !== 4 || !/^[1-9]\d{0,9}$/.test(iterations)) {
-    return false;
+  const hasher = hashersOf(settings).find((h) => h.algorithm === algorithm);
+  if (hasher) return hasher;
+  if (DJANGO_ALGORITHMS.has(algorithm)) throw new UnsupportedHasher(algorithm);
+  return null;
+}
+
+/**
+ * Django's `is_password_usable`: false for what `set_unusable_password()` wrote.
+ *
+ * @param encoded the stored hash, or `null`
+ * @returns whether a password could match it
+ *
+ * @example
+ * ```ts
+ * import { isPasswordUsable } from "@django-interop/session/auth";
+ * console.log(isPasswordUsable("!x"), isPasswordUsable("pbkdf2_sha256$1$s$h")); // false true
+ * ```
+ */
+export function isPasswordUsable(encoded: string | null): boolean {
+  return encoded === null || !encoded.startsWith(UNUSABLE_PASSWORD_PREFIX);
+}
+
+/** What {@linkcode checkPassword} found. */
+export interface PasswordCheck {
+  /** The password matches. */
+  ok: boolean;
+  /** Django would re-hash it now (`must_update`: another hasher is preferred, or weaker parameters). */
+  mustUpdate: boolean;
+}
+
+/**
+ * Django's `verify_password`: whether `password` matches and whether Django would re-hash it. Costs
+ * what Django's costs: an unusable or unknown hash runs the preferred hasher once, and a wrong
+ * password against a weaker hash runs the difference (`harden_runtime`), so timing tells nothing.
+ * It never re-hashes itself: that would change the session hash of the user's other logins (see
+ * `docs/auth.md`).
+ *
+ * @param password the password as typed
+ * @param encoded the stored hash (`null` for none)
+ * @param settings `PASSWORD_HASHERS`, `hashers`, `djangoVersion`
+ * @returns `{ ok, mustUpdate }`
+ * @throws {UnsupportedHasher} when a Django hasher without an implementation made the hash
+ * @throws {TypeError} when `password` is not a string
+ *
+ * @example
+ * ```ts
+ * import { djangoSettings } from "@django-interop/session";
+ * import { checkPassword, makePassword } from "@django-interop/session/auth";
+ * const settings = djangoSettings({ SECRET_KEY: "k", djangoVersion: "4.2" });
+ * const old = await makePassword("s3cret", settings, { hasher: "pbkdf2_sha1" });
+ * console.log(await checkPassword("s3cret", old, settings)); // { ok: true, mustUpdate: true }
+ * ```
+ */
+export async function checkPassword(
+  password: string,
+  encoded: string | null,
+  settings: HasherSettings,
+): Promise<PasswordCheck> {
+  if (typeof password !== "string") throw new TypeError("password must be a string");
+  const [preferred] = hashersOf(settings);
+  const hasher = encoded === null || !isPasswordUsable(encoded)
+    ? null
+    : identifyHasher(encoded, settings);
+  if (hasher === null || encoded === null) {
+    await preferred.encode(randomSalt(UNUSABLE_SUFFIX_LENGTH), preferred.salt());
+    return { ok: false, mustUpdate: false };
   }
-  const computed = await pbkdf2Base64(algorithm, password, salt, Number(iterations));
-  // Django compares the whole re-encoded string (`constant_time_compare(encoded, encoded_2)`).
-  return timingSafeEqual(hash, computed);
+  const changed = hasher.algorithm !== preferred.algorithm;
+  const mustUpdate = changed || preferred.mustUpdate(encoded);
+  const ok = await hasher.verify(password, encoded);
+  if (!ok && !changed && mustUpdate) await hasher.hardenRuntime?.(password, encoded);
+  return { ok, mustUpdate };
+}
+
+/**
+ * Django's `check_password` without the setter: whether `password` matches the stored hash.
+ *
+ * @param password the password as typed
+ * @param encoded the stored hash (`null` for none)
+ * @param settings `PASSWORD_HASHERS`, `hashers`, `djangoVersion`
+ * @returns whether it matches; unusable, malformed and unknown hashes are `false`
+ * @throws {UnsupportedHasher} when a Django hasher without an implementation made the hash: a
+ *   silent `false` would look like a wrong password
+ *
+ * @example
+ * ```ts
+ * import { djangoSettings } from "@django-interop/session";
+ * import { makePassword, verifyPassword } from "@django-interop/session/auth";
+ * const settings = djangoSettings({ SECRET_KEY: "k" });
+ * const encoded = await makePassword("s3cret", settings, { iterations: 1000 });
+ * console.log(await verifyPassword("s3cret", encoded, settings)); // true
+ * ```
+ */
+export async function verifyPassword(
+  password: string,
+  encoded: string | null,
+  settings: HasherSettings,
+): Promise<boolean> {
+  return (await checkPassword(password, encoded, settings)).ok;
 }
 
 /** Options of {@linkcode makePassword}. */
 export interface MakePasswordOptions {
-  /**
-   * PBKDF2 iterations (Django 5.2's `PBKDF2PasswordHasher.iterations`).
-   *
-   * @default 1000000
-   */
+  /** The hasher's algorithm (`"pbkdf2_sha1"`, `"argon2"`, …). @default the first of `PASSWORD_HASHERS` */
+  hasher?: string;
+  /** The salt, as Django's `make_password(password, salt)` takes it. @default a fresh one */
+  salt?: string;
+  /** PBKDF2 iterations instead of the release's (for tests and fixtures). @default Django's */
   iterations?: number;
-  /**
-   * The hasher.
-   *
-   * @default "pbkdf2_sha256"
-   */
-  algorithm?: Pbkdf2Algorithm;
 }
 
 /**
- * Hashes a password the way Django's `make_password` does with a PBKDF2 hasher, so that a user
- * created from TypeScript can log in to Django.
+ * Django's `make_password`: hashes `password` with the preferred hasher (or the one named), so that
+ * a user created here can log in to Django.
  *
- * @param password the password to hash
- * @param options iterations and hasher
- * @returns the encoded hash for `auth_user.password`, with a fresh 22-character salt
- * @throws {ImproperlyConfigured} when `iterations` is not a positive integer
+ * @param password the password
+ * @param settings `PASSWORD_HASHERS`, `hashers`, `djangoVersion`
+ * @param options the hasher, salt and PBKDF2 iterations
+ * @returns the text for `auth_user.password`
+ * @throws {TypeError} when `password` is not a string (Django: "Password must be a string or bytes")
+ * @throws {UnsupportedHasher} when the named hasher is not configured
+ * @throws {RangeError} when `iterations` is not a positive integer, or given for another hasher
  *
  * @example
  * ```ts
+ * import { djangoSettings } from "@django-interop/session";
  * import { makePassword } from "@django-interop/session/auth";
- * const encoded = await makePassword("s3cret", { iterations: 1000 });
- * console.log(encoded.startsWith("pbkdf2_sha256$1000$")); // true
+ * const settings = djangoSettings({ SECRET_KEY: "k" });
+ * const encoded = await makePassword("s3cret", settings, { salt: "seasalt", iterations: 1000 });
+ * console.log(encoded.startsWith("pbkdf2_sha256$1000$seasalt$")); // true
  * ```
  */
-export async function makePassword(
+export function makePassword(
   password: string,
-  { iterations = 1_000_000, algorithm = "pbkdf2_sha256" }: MakePasswordOptions = {},
+  settings: HasherSettings,
+  options: MakePasswordOptions = {},
 ): Promise<string> {
-  if (!Number.isSafeInteger(iterations) || iterations < 1) {
-    throw new ImproperlyConfigured(`iterations must be a positive integer, not ${iterations}`);
+  if (typeof password !== "string") {
+    throw new TypeError(`Password must be a string, got ${typeof password}`);
   }
-  const salt = randomSalt();
-  const hash = await pbkdf2Base64(algorithm, password, salt, iterations);
-  return `${algorithm}$${iterations}$${salt}$${hash}`;
+  const hashers = hashersOf(settings);
+  const hasher = options.hasher === undefined
+    ? hashers[0]
+    : hashers.find((h) => h.algorithm === options.hasher);
+  if (!hasher) throw new UnsupportedHasher(options.hasher!);
+  const chosen = options.iterations === undefined
+    ? hasher
+    : withIterations(hasher, options.iterations);
+  return chosen.encode(password, options.salt ?? chosen.salt());
 }
 
-function randomSalt(): string {
-  let salt = "";
-  while (salt.length < SALT_LENGTH) {
-    // 248 = 4 × 62: drawing again above it keeps every character equally likely.
-    for (const byte of crypto.getRandomValues(new Uint8Array(SALT_LENGTH))) {
-      if (byte < 248 && salt.length < SALT_LENGTH) salt += SALT_CHARS[byte % SALT_CHARS.length];
-    }
+function withIterations(hasher: PasswordHasher, iterations: number): PasswordHasher {
+  if (hasher.algorithm !== "pbkdf2_sha256" && hasher.algorithm !== "pbkdf2_sha1") {
+    throw new RangeError(`iterations apply to the PBKDF2 hashers, not ${hasher.algorithm}`);
   }
-  return salt;
+  return pbkdf2Hasher(hasher.algorithm, iterations);
 }

@@ -64,10 +64,10 @@ function backendOf(options: LoginOptions, backends: readonly string[]): string {
  * const db = new PGlite();
  * await createSessionTable(db);
  * await db.exec("CREATE TABLE auth_user (id serial PRIMARY KEY, username text, password text)");
- * const password = await makePassword("s3cret", { iterations: 1000 });
+ * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
+ * const password = await makePassword("s3cret", sessions.settings, { iterations: 1000 });
  * await db.query("INSERT INTO auth_user (username, password) VALUES ('alice', $1)", [password]);
  * const users = postgresUsers(db, { columns: { id: "int", username: "text", password: "text" } });
- * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
  *
  * const session = sessions.getSession(null);
  * const user = await authenticate(session, users, "alice", "s3cret");
@@ -121,10 +121,10 @@ export async function login<T extends SessionData>(
  * const db = new PGlite();
  * await createSessionTable(db);
  * await db.exec("CREATE TABLE auth_user (id serial PRIMARY KEY, username text, password text)");
- * const password = await makePassword("s3cret", { iterations: 1000 });
+ * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
+ * const password = await makePassword("s3cret", sessions.settings, { iterations: 1000 });
  * await db.query("INSERT INTO auth_user (username, password) VALUES ('alice', $1)", [password]);
  * const users = postgresUsers(db, { columns: { id: "int", username: "text", password: "text" } });
- * const sessions = new PostgresBackend(db, { SECRET_KEY: "django-insecure-key" });
  *
  * const session = sessions.getSession(null);
  * await login(session, (await authenticate(session, users, "alice", "s3cret"))!, users);

@@ -5,19 +5,32 @@
  *
  * @example
  * ```ts
+ * import { djangoSettings } from "@django-interop/session";
  * import { makePassword, verifyPassword } from "@django-interop/session/auth";
- * const encoded = await makePassword("s3cret", { iterations: 1000 });
- * console.log(await verifyPassword("s3cret", encoded)); // true
+ * const settings = djangoSettings({ SECRET_KEY: "django-insecure-key" });
+ * const encoded = await makePassword("s3cret", settings, { iterations: 1000 });
+ * console.log(await verifyPassword("s3cret", encoded, settings)); // true
  * ```
  *
  * @module
  */
 export {
+  checkPassword,
+  type HasherSettings,
+  identifyHasher,
+  isPasswordUsable,
   makePassword,
   type MakePasswordOptions,
-  type Pbkdf2Algorithm,
+  type PasswordCheck,
   verifyPassword,
 } from "./hashers.ts";
+export {
+  MAX_PBKDF2_ITERATIONS,
+  type Pbkdf2Algorithm,
+  type Pbkdf2Hasher,
+  pbkdf2Hasher,
+  pbkdf2Iterations,
+} from "./pbkdf2.ts";
 export {
   AUTH_USER_COLUMNS,
   type ColumnKind,
@@ -35,4 +48,4 @@ export {
 } from "./session_auth.ts";
 export { getUser } from "./get_user.ts";
 export { login, type LoginOptions, logout } from "./login.ts";
-export { authenticate, type AuthenticateOptions } from "./authenticate.ts";
+export { authenticate } from "./authenticate.ts";

@@ -12,7 +12,7 @@
  * @module
  */
 import { httpDate, serializeCookie } from "../primitives/cookie.ts";
-import type { DjangoSettings } from "../settings/settings.ts";
+import { resolveSettings, type Settings } from "../settings/settings.ts";
 
 /** What `process_response` reads from the request and its session. */
 export interface CommitInput {
@@ -80,15 +80,16 @@ export function sessionCookie(
   key: string,
   maxAge: number | null,
   nowSeconds: number,
-  settings: DjangoSettings,
+  settings: Settings,
 ): string {
-  return serializeCookie(settings.SESSION_COOKIE_NAME, key, {
+  const s = resolveSettings(settings);
+  return serializeCookie(s.SESSION_COOKIE_NAME, key, {
     ...(maxAge === null ? {} : { maxAge, expires: httpDate(nowSeconds + maxAge) }),
-    domain: settings.SESSION_COOKIE_DOMAIN ?? undefined,
-    path: settings.SESSION_COOKIE_PATH,
-    secure: settings.SESSION_COOKIE_SECURE,
-    httpOnly: settings.SESSION_COOKIE_HTTPONLY,
-    sameSite: settings.SESSION_COOKIE_SAMESITE || undefined,
+    domain: s.SESSION_COOKIE_DOMAIN ?? undefined,
+    path: s.SESSION_COOKIE_PATH,
+    secure: s.SESSION_COOKIE_SECURE,
+    httpOnly: s.SESSION_COOKIE_HTTPONLY,
+    sameSite: s.SESSION_COOKIE_SAMESITE || undefined,
   });
 }
 
@@ -107,13 +108,14 @@ export function sessionCookie(
  * // 'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax'
  * ```
  */
-export function deletionCookie(settings: DjangoSettings): string {
-  const { SESSION_COOKIE_NAME: name, SESSION_COOKIE_SAMESITE: sameSite } = settings;
+export function deletionCookie(settings: Settings): string {
+  const s = resolveSettings(settings);
+  const { SESSION_COOKIE_NAME: name, SESSION_COOKIE_SAMESITE: sameSite } = s;
   return serializeCookie(name, "", {
     maxAge: 0,
     expires: httpDate(0),
-    domain: settings.SESSION_COOKIE_DOMAIN ?? undefined,
-    path: settings.SESSION_COOKIE_PATH,
+    domain: s.SESSION_COOKIE_DOMAIN ?? undefined,
+    path: s.SESSION_COOKIE_PATH,
     secure: /^__(Secure|Host)-/.test(name) || String(sameSite).toLowerCase() === "none",
     sameSite: sameSite || undefined,
   });

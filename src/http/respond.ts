@@ -12,7 +12,7 @@ import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { decideCommit, deletionCookie, sessionCookie, varyOnCookie } from "./commit.ts";
 import { parseCookie } from "../primitives/cookie.ts";
-import type { DjangoSettings } from "../settings/settings.ts";
+import { resolveSettings, type Settings } from "../settings/settings.ts";
 
 /**
  * The session cookie's value in a request, or `null` when the request has none.
@@ -30,7 +30,7 @@ import type { DjangoSettings } from "../settings/settings.ts";
  */
 export function sessionKeyOf(
   request: Request,
-  settings: Pick<DjangoSettings, "SESSION_COOKIE_NAME">,
+  settings: Settings,
 ): string | null {
   return sessionKeyOfHeader(request.headers.get("cookie"), settings);
 }
@@ -51,9 +51,10 @@ export function sessionKeyOf(
  */
 export function sessionKeyOfHeader(
   cookie: string | null | undefined,
-  settings: Pick<DjangoSettings, "SESSION_COOKIE_NAME">,
+  settings: Settings,
 ): string | null {
-  return parseCookie(cookie || null).get(settings.SESSION_COOKIE_NAME) ?? null;
+  const name = resolveSettings(settings).SESSION_COOKIE_NAME;
+  return parseCookie(cookie || null).get(name) ?? null;
 }
 
 /**

@@ -67,16 +67,16 @@ function signerFor(settings: DjangoSettings): TimestampSigner {
  * console.log(await decodeSession(text, settings)); // { _auth_user_id: "1" }
  * ```
  */
-export function encodeSession(
+export async function encodeSession(
   data: SessionData,
   settings: Settings,
   options: SessionCodecOptions = {},
 ): Promise<string> {
   const s = resolveSettings(settings);
   if (s.DEFAULT_HASHING_ALGORITHM === "sha1") {
-    return legacyEncode(data, s.SECRET_KEY, s.sessionStoreClass);
+    return await legacyEncode(data, s.SECRET_KEY, s.sessionStoreClass);
   }
-  return signerFor(s).signObject(data, { compress: options.compress ?? true });
+  return await signerFor(s).signObject(data, { compress: options.compress ?? true });
 }
 
 /**

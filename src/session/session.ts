@@ -7,7 +7,12 @@
  */
 
 import { SessionNotLoaded } from "../errors.ts";
-import { djangoAtLeast, type DjangoSettings } from "../settings/settings.ts";
+import {
+  djangoAtLeast,
+  type DjangoSettings,
+  resolveSettings,
+  type Settings,
+} from "../settings/settings.ts";
 import { expiryAge, expiryDate, storedExpiry } from "./expiry.ts";
 import type { SessionData, SessionStore } from "./store.ts";
 
@@ -67,10 +72,10 @@ export class Session<T extends SessionData = SessionData> {
    * @param key the key from the cookie; fewer than 8 characters means none (Django's rule)
    * @param settings Django's settings, from `djangoSettings`
    */
-  constructor(store: SessionStore, key: string | null, settings: DjangoSettings) {
+  constructor(store: SessionStore, key: string | null, settings: Settings) {
     this.#store = store;
     this.#key = typeof key === "string" && key.length >= 8 ? key : null;
-    this.settings = settings;
+    this.settings = resolveSettings(settings);
   }
 
   /** The session key: null for a new session, and after loading a missing, expired or bad key. */

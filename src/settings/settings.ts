@@ -11,6 +11,7 @@
  * @module
  */
 import { ImproperlyConfigured } from "../errors.ts";
+import type { PasswordHasher } from "./password_hasher.ts";
 import { checkSettings } from "./validate.ts";
 
 /** `SESSION_COOKIE_SAMESITE` / `CSRF_COOKIE_SAMESITE`: Django's values, or `false` for none. */
@@ -76,6 +77,14 @@ export interface DjangoSettingsInput {
   PASSWORD_HASHERS?: readonly string[];
   /** `AUTHENTICATION_BACKENDS`: the backends whose sessions are accepted. @default {["django.contrib.auth.backends.ModelBackend"]} */
   AUTHENTICATION_BACKENDS?: readonly string[];
+  /**
+   * Ours: the implementations of `PASSWORD_HASHERS` entries beyond Django's PBKDF2 ones (built in),
+   * e.g. `argon2Hasher()` from `@django-interop/session/hashers`. A hash whose hasher is listed in
+   * `PASSWORD_HASHERS` but has no implementation here throws `UnsupportedHasher`.
+   *
+   * @default {[]}
+   */
+  hashers?: readonly PasswordHasher[];
   /**
    * Ours: the Django release the site runs (`"3.2"`, `"4.2"`, `"5.2"`, `"6.1"`, …). It decides the
    * forms that changed between releases: expiry dates (ISO strings since 4.1, seconds before), the
@@ -143,6 +152,7 @@ export const DJANGO_DEFAULTS: Omit<DjangoSettings, "SECRET_KEY"> = Object.freeze
     "django.contrib.auth.hashers.ScryptPasswordHasher",
   ],
   AUTHENTICATION_BACKENDS: ["django.contrib.auth.backends.ModelBackend"],
+  hashers: [],
   djangoVersion: "5.2",
   sessionStoreClass: "SessionStore",
   maxDecompressedBytes: 1048576,
@@ -181,8 +191,17 @@ export function djangoSettings(input: DjangoSettingsInput): DjangoSettings {
     if (settings[name] === null) settings[name] = false;
   }
   checkSettings(settings);
-  for (const value of Object.values(settings)) {
-    if (typeof value === "object" && value !== null) Object.freeze(value);
+  // Django 3.2's list has no scrypt (added in 4.0).
+  if (input.PASSWORD_HASHERS === undefined && !djangoAtLeast(settings as DjangoSettings, "4.0")) {
+    settings.PASSWORD_HASHERS = DJANGO_DEFAULTS.PASSWORD_HASHERS.filter((p) =>
+      !p.includes("Scrypt")
+    );
+  }
+  // Frozen copies: the caller's lists stay theirs to change, and changing them changes nothing here.
+  for (const [name, value] of Object.entries(settings)) {
+    if (typeof value === "object" && value !== null) {
+      settings[name] = Object.freeze(Array.isArray(value) ? [...value] : { ...value });
+    }
   }
   const result = Object.freeze(settings) as DjangoSettings;
   checked.add(result);
@@ -196,8 +215,10 @@ function withoutUndefined(input: object): Record<string, unknown> {
 
 function unknownSetting(name: string): ImproperlyConfigured {
   const known = [...Object.keys(DJANGO_DEFAULTS), "SECRET_KEY"];
-  const close = known.find((k) => k.toLowerCase().replaceAll("_", "") === normal(name)) ??
-    known.find((k) => normal(k).startsWith(normal(name).slice(0, 12)));
+  const [close] = known
+    .map((k) => [k, distance(normal(k), normal(name))] as const)
+    .filter(([, d]) => d <= 3)
+    .sort((a, b) => a[1] - b[1])[0] ?? [];
   return new ImproperlyConfigured(
     `${name} is not a setting this module knows` + (close ? `: did you mean ${close}?` : ""),
   );
@@ -205,6 +226,19 @@ function unknownSetting(name: string): ImproperlyConfigured {
 
 function normal(name: string): string {
   return name.toLowerCase().replaceAll("_", "");
+}
+
+/** Levenshtein distance, for the "did you mean" of a mistyped setting. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
 }
 
 /**

@@ -97,6 +97,14 @@ const CHECKS: Record<string, Check> = {
   PASSWORD_HASHERS: (v, name) =>
     strings(v, name) ?? ((v as string[]).length > 0 ? null : "must name at least one hasher"),
   AUTHENTICATION_BACKENDS: strings,
+  hashers: (v) =>
+    Array.isArray(v) &&
+      v.every((h) =>
+        typeof h?.algorithm === "string" && typeof h?.path === "string" &&
+        typeof h?.encode === "function" && typeof h?.verify === "function"
+      )
+      ? null
+      : "must be a list of password hashers (from @django-interop/session/hashers)",
   djangoVersion: version,
   sessionStoreClass: (v) =>
     typeof v === "string" && /^[A-Za-z_][\w.]*$/.test(v) ? null : "must be a Python class name",

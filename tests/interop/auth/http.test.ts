@@ -64,7 +64,6 @@ async function page(
       users,
       String(form.get("username")),
       String(form.get("password")),
-      { unknownUserIterations: 1000 },
     );
     if (!found) return new Response("bad credentials", { status: 403 });
     await login(session, found, users);

@@ -82,6 +82,11 @@ describe("every refused value names its setting", () => {
   test("an unknown name, with a did-you-mean for a near miss", () => {
     refused({ SECRET_KEY: SECRET, secretKey: SECRET }, "secretKey", /did you mean SECRET_KEY\?/);
     refused(
+      { SECRET_KEY: SECRET, SESSION_COOKIE_AGES: 1 },
+      "SESSION_COOKIE_AGES",
+      /did you mean SESSION_COOKIE_AGE\?/,
+    );
+    refused(
       { SECRET_KEY: SECRET, session_cookie_age: 1 },
       "session_cookie_age",
       /did you mean SESSION_COOKIE_AGE\?/,
