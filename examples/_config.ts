@@ -26,6 +26,8 @@ export const SERVERS = {
   node: Number(env.NODE_PORT ?? 8003),
   hono: Number(env.HONO_PORT ?? 8004),
   elysia: Number(env.ELYSIA_PORT ?? 8005),
+  fastify: Number(env.FASTIFY_PORT ?? 8006),
+  koa: Number(env.KOA_PORT ?? 8007),
 };
 
 /**

@@ -8,7 +8,15 @@ import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { HOST } from "./_config.ts";
 
-export type ServerName = "django" | "deno" | "bun" | "node" | "hono" | "elysia";
+export type ServerName =
+  | "django"
+  | "deno"
+  | "bun"
+  | "node"
+  | "hono"
+  | "elysia"
+  | "fastify"
+  | "koa";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = (tool: string) => `${root}node_modules/.bin/${tool}`;
@@ -23,6 +31,8 @@ const COMMANDS: Record<Exclude<ServerName, "django">, [string, string[]]> = {
   node: [process.execPath, ["--import", "tsx", "examples/node_server.ts"]],
   hono: [process.execPath, ["--import", "tsx", "examples/hono_server.ts"]],
   elysia: [bin("bun"), ["examples/elysia_server.ts"]],
+  fastify: [process.execPath, ["--import", "tsx", "examples/fastify_server.ts"]],
+  koa: [process.execPath, ["--import", "tsx", "examples/koa_server.ts"]],
 };
 
 /** The Django releases `.ci/django-releases` prepares, newest first. */

@@ -30,7 +30,11 @@ export {
 export {
   commitHeaders,
   commitSession,
+  type HeaderValue,
   type SessionHeaders,
+  sessionHeaderUpdates,
   sessionKeyOf,
+  sessionKeyOfHeader,
   withCookie,
+  withSessionCookie,
 } from "./respond.ts";

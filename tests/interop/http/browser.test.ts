@@ -1,5 +1,5 @@
 // One real browser (Debian's Chromium through playwright-core) walks the demo — the newest Django
-// here (what `npm run demo` runs), then Deno, Bun, Node and Hono, then Django again — on one SQLite
+// here (what `npm run demo` runs), then Deno, Bun, Node, Hono, Fastify and Koa, then Django again — on one SQLite
 // file: one session cookie, every counter visible everywhere, the cookie holding Django's attributes
 // whoever set it, and a TypeScript-side logout deleting it. Then the demo user (seeded by the
 // migrate) logs in on a TypeScript server and through Django's admin, and every server shows them,
@@ -23,10 +23,10 @@ import { tempDirectory } from "../../_sqlite.ts";
 
 const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
 const TWO_WEEKS = 1209600;
-const SERVERS: ServerName[] = ["django", "deno", "bun", "node", "hono"];
+const SERVERS: ServerName[] = ["django", "deno", "bun", "node", "hono", "fastify", "koa"];
 
 if (!runtime.Bun && !runtime.Deno) {
-  describe("one browser session across Django, Deno, Bun, Node and Hono", () => {
+  describe("one browser session across Django, Deno, Bun, Node, Hono, Fastify and Koa", () => {
     const dir = tempDirectory("browser");
     const ports = {} as Record<ServerName, number>;
     let servers: Launched;
@@ -148,12 +148,16 @@ if (!runtime.Bun && !runtime.Deno) {
       assert.deepEqual(await visit("bun"), { visits_django: 1, visits_deno: 1, visits_bun: 1 });
       await visit("node");
       await visit("hono");
+      await visit("fastify");
+      await visit("koa");
       assert.deepEqual(await visit("django"), {
         visits_django: 2,
         visits_deno: 1,
         visits_bun: 1,
         visits_node: 1,
         visits_hono: 1,
+        visits_fastify: 1,
+        visits_koa: 1,
       });
       assert.equal((await sessionCookie())?.value, cookie!.value, "the key never changed");
     });
@@ -168,6 +172,10 @@ if (!runtime.Bun && !runtime.Deno) {
         assertDjangoAttributes(await sessionCookie());
         assert.deepEqual(await visit("django"), { visits_bun: 1, visits_django: 1 });
         assert.deepEqual(await logOut("hono"), {});
+        assert.equal(await sessionCookie(), undefined);
+        assert.deepEqual(await visit("fastify"), { visits_fastify: 1 });
+        assertDjangoAttributes(await sessionCookie());
+        assert.deepEqual(await visit("koa", "/logout"), {});
         assert.equal(await sessionCookie(), undefined);
       },
     );
