@@ -27,4 +27,10 @@ export {
   sessionCookie,
   varyOnCookie,
 } from "./commit.ts";
-export { commitHeaders, commitSession, type SessionHeaders, sessionKeyOf } from "./respond.ts";
+export {
+  commitHeaders,
+  commitSession,
+  type SessionHeaders,
+  sessionKeyOf,
+  sessionKeyOfCookie,
+} from "./respond.ts";

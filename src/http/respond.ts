@@ -32,7 +32,28 @@ export function sessionKeyOf(
   request: Request,
   settings: Pick<DjangoSettings, "SESSION_COOKIE_NAME">,
 ): string | null {
-  return parseCookie(request.headers.get("cookie")).get(settings.SESSION_COOKIE_NAME) ?? null;
+  return sessionKeyOfCookie(request.headers.get("cookie"), settings);
+}
+
+/**
+ * The session cookie's value in a raw `Cookie` header, for servers that hand out header strings
+ * rather than a `Request` (Node's `req.headers.cookie`, Express, Connect).
+ *
+ * @param header the `Cookie` header, if any
+ * @param settings Django's settings (for `SESSION_COOKIE_NAME`)
+ * @returns the cookie value (Django keeps the last of duplicates), or `null`
+ * @example
+ * ```ts
+ * import { djangoSettings } from "@django-interop/session";
+ * import { sessionKeyOfCookie } from "@django-interop/session/http";
+ * sessionKeyOfCookie("csrftoken=x; sessionid=abc", djangoSettings({ SECRET_KEY: "k" })); // "abc"
+ * ```
+ */
+export function sessionKeyOfCookie(
+  header: string | null | undefined,
+  settings: Pick<DjangoSettings, "SESSION_COOKIE_NAME">,
+): string | null {
+  return parseCookie(header ?? null).get(settings.SESSION_COOKIE_NAME) ?? null;
 }
 
 /** The headers the commit step asks for: a `Set-Cookie` value and whether to vary on `Cookie`. */

@@ -1,0 +1,153 @@
+/**
+ * Holds a Node-style response (Node's `http.ServerResponse`, as Express, Connect and NestJS hand it
+ * out) until an async step has decided its headers. The first `writeHead`, `write`, `end` or
+ * `flushHeaders` starts the step and is queued with every later call; once the step resolves, the
+ * calls are replayed in order, or the response is replaced (an error page) and they are dropped.
+ *
+ * Why not `on-headers` (express-session's hook): it runs a listener synchronously inside
+ * `writeHead`, so the save has to happen after the headers left — express-session sets its cookie
+ * before knowing whether the save worked. Django's cookie depends on the save (a new key, a 400 for a
+ * deleted session, a 503 for a store that is down), so the bytes wait instead. Its header handling
+ * is followed: `writeHead`'s own headers are set on the response first, so the step sees them all.
+ *
+ * A held `write` answers `false`, so a piped stream pauses until the `drain` sent after the replay.
+ *
+ * @module
+ */
+
+/** A header value as Node's `setHeader` takes it. */
+export type HeaderValue = number | string | readonly string[];
+
+/** The parts of Node's `http.ServerResponse` that are held (structural, so no `node:` types). */
+export interface NodeResponse {
+  /** The status `writeHead` will send. */
+  statusCode: number;
+  /** The reason phrase `writeHead` will send. */
+  statusMessage: string;
+  /** Reads a header set so far. */
+  getHeader(name: string): HeaderValue | undefined;
+  /** The names of the headers set so far. */
+  getHeaderNames(): string[];
+  /** Sets a header. */
+  setHeader(name: string, value: HeaderValue): unknown;
+  /** Removes a header. */
+  removeHeader(name: string): void;
+  /** Sends the status line and headers. */
+  // deno-lint-ignore no-explicit-any
+  writeHead(statusCode: number, ...rest: any[]): unknown;
+  /** Sends a body chunk. */
+  // deno-lint-ignore no-explicit-any
+  write(chunk: any, ...rest: any[]): boolean;
+  /** Ends the response. */
+  // deno-lint-ignore no-explicit-any
+  end(...args: any[]): unknown;
+  /** Sends the headers without a body. */
+  flushHeaders?(): void;
+  /** Emits an event (`drain`). */
+  emit(event: string): boolean;
+  /** Listens once (`close`). */
+  once(event: string, listener: () => void): unknown;
+}
+
+/** A response sent instead of the held one (when the step failed). */
+export interface Replacement {
+  /** The status. */
+  status: number;
+  /** The only headers sent. */
+  headers: Record<string, string>;
+  /** A plain-text body. */
+  body: string;
+}
+
+// deno-lint-ignore no-explicit-any
+type Call = [method: (...args: any[]) => unknown, args: unknown[]];
+
+/**
+ * Holds `res` from its first header-sending call until `step` resolves; `step` gets the status
+ * then current and may set headers. It must not reject: failures resolve to a {@linkcode Replacement}.
+ *
+ * @param res the response, before anything was written
+ * @param step the async work that decides the headers, e.g. saving the session
+ */
+export function holdResponse(
+  res: NodeResponse,
+  step: (status: number) => Promise<Replacement | null>,
+): void {
+  const { writeHead, write, end, flushHeaders } = res;
+  let state: "open" | "held" | "released" | "replaced" = "open";
+  let wroteWhileHeld = false;
+  const queue: Call[] = [];
+
+  const hold = (method: Call[0] | undefined, args: unknown[]) => {
+    if (method) queue.push([method, args]);
+    if (state !== "open") return;
+    state = "held";
+    step(res.statusCode).then(release);
+  };
+
+  function release(replacement: Replacement | null): void {
+    if (replacement) {
+      state = "replaced";
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      res.statusMessage = ""; // Node then sends the status's own reason phrase
+      writeHead.call(res, replacement.status, replacement.headers);
+      end.call(res, replacement.body);
+      return;
+    }
+    state = "released";
+    let flowing = true;
+    for (const [method, args] of queue) {
+      const result = method.apply(res, args);
+      if (method === write) flowing = result !== false;
+    }
+    if (wroteWhileHeld && flowing) res.emit("drain");
+  }
+
+  res.writeHead = function heldWriteHead(status: number, ...rest: unknown[]) {
+    if (state === "released") return writeHead.call(res, status, ...rest);
+    if (state === "open") applyWriteHead(res, status, rest);
+    if (state !== "replaced") hold(writeHead, [res.statusCode]);
+    return res;
+  };
+  res.write = function heldWrite(...args: unknown[]) {
+    if (state === "released") return write.apply(res, args as [unknown]);
+    if (state === "replaced") return true; // the replacement went out; the rest is dropped
+    wroteWhileHeld = true;
+    hold(write, args);
+    return false;
+  };
+  res.end = function heldEnd(...args: unknown[]) {
+    if (state === "released") return end.apply(res, args);
+    if (state !== "replaced") hold(end, args);
+    return res;
+  };
+  if (flushHeaders) {
+    res.flushHeaders = function heldFlushHeaders() {
+      if (state === "released") return flushHeaders.call(res);
+      if (state !== "replaced") hold(flushHeaders, []);
+    };
+  }
+}
+
+/**
+ * Sets `writeHead(status, [reason], [headers])`'s status and headers on the response, as Node does
+ * once headers were set with `setHeader` (and as `on-headers` does): an object or pairs replace,
+ * a flat list of names and values appends.
+ */
+function applyWriteHead(res: NodeResponse, status: number, rest: unknown[]): void {
+  res.statusCode = status;
+  if (typeof rest[0] === "string") res.statusMessage = rest.shift() as string;
+  const headers = rest[0];
+  if (Array.isArray(headers) && Array.isArray(headers[0])) {
+    for (const [name, value] of headers as [string, HeaderValue][]) res.setHeader(name, value);
+  } else if (Array.isArray(headers)) {
+    const values = new Map<string, string[]>();
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = String(headers[i]).toLowerCase();
+      values.set(name, [...values.get(name) ?? [], String(headers[i + 1])]);
+    }
+    for (const [name, list] of values) res.setHeader(name, list.length === 1 ? list[0] : list);
+  } else if (headers && typeof headers === "object") {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value as HeaderValue);
+  }
+}
