@@ -25,6 +25,7 @@ export const SERVERS = {
   bun: Number(env.BUN_PORT ?? 8002),
   node: Number(env.NODE_PORT ?? 8003),
   hono: Number(env.HONO_PORT ?? 8004),
+  express: Number(env.EXPRESS_PORT ?? 8005),
 };
 
 /** The host every server listens on. */

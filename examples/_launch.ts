@@ -8,7 +8,7 @@ import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { HOST } from "./_config.ts";
 
-export type ServerName = "django" | "deno" | "bun" | "node" | "hono";
+export type ServerName = "django" | "deno" | "bun" | "node" | "hono" | "express";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = (tool: string) => `${root}node_modules/.bin/${tool}`;
@@ -20,6 +20,7 @@ const COMMANDS: Record<ServerName, [string, string[]]> = {
   bun: [bin("bun"), ["examples/bun_server.ts"]],
   node: [process.execPath, ["--import", "tsx", "examples/node_server.ts"]],
   hono: [process.execPath, ["--import", "tsx", "examples/hono_server.ts"]],
+  express: [process.execPath, ["--import", "tsx", "examples/express_server.ts"]],
 };
 
 /** Whether `PYTHON` (default /usr/bin/python3) can import Django. */

@@ -1,6 +1,6 @@
-// `npm run demo`: the Django site and the Deno, Bun, Node and Hono servers on one database, sharing
-// one browser session. SQLite (examples/db.sqlite3, Django's default) unless DATABASE_URL is set;
-// ports from DJANGO_PORT, DENO_PORT, BUN_PORT, NODE_PORT, HONO_PORT (8000–8004).
+// `npm run demo`: the Django site and the Deno, Bun, Node, Hono and Express servers on one database,
+// sharing one browser session. SQLite (examples/db.sqlite3, Django's default) unless DATABASE_URL is
+// set; ports from DJANGO_PORT, DENO_PORT, BUN_PORT, NODE_PORT, HONO_PORT, EXPRESS_PORT (8000–8005).
 import { DATABASE_URL, HOST, SECRET_KEY, SERVERS, SQLITE_PATH } from "./_config.ts";
 import { djangoInstalled, launch, migrate, type ServerName } from "./_launch.ts";
 
@@ -11,7 +11,7 @@ const env: Record<string, string> = {
     Object.entries(SERVERS).map(([name, port]) => [`${name.toUpperCase()}_PORT`, String(port)]),
   ),
 };
-const names: ServerName[] = ["deno", "bun", "node", "hono"];
+const names: ServerName[] = ["deno", "bun", "node", "hono", "express"];
 if (djangoInstalled()) {
   migrate(env);
   names.unshift("django");

@@ -1,5 +1,5 @@
 // One real browser (Debian's Chromium through playwright-core) walks the example servers — the
-// Django site, then Deno, Bun, Node and Hono, then Django again — on one SQLite file: one session
+// Django site, then Deno, Bun, Node, Hono and Express, then Django again — on one SQLite file: one session
 // cookie, every counter visible everywhere, the cookie holding Django's attributes whoever set it,
 // and a TypeScript-side logout deleting it.
 //
@@ -20,10 +20,10 @@ import { tempDirectory } from "./_sqlite.ts";
 
 const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
 const TWO_WEEKS = 1209600;
-const SERVERS: ServerName[] = ["django", "deno", "bun", "node", "hono"];
+const SERVERS: ServerName[] = ["django", "deno", "bun", "node", "hono", "express"];
 
 if (!runtime.Bun && !runtime.Deno) {
-  describe("one browser session across Django, Deno, Bun, Node and Hono", () => {
+  describe("one browser session across Django, Deno, Bun, Node, Hono and Express", () => {
     const dir = tempDirectory("browser");
     const ports = {} as Record<ServerName, number>;
     let servers: Launched;
@@ -99,12 +99,14 @@ if (!runtime.Bun && !runtime.Deno) {
       assert.deepEqual(await visit("bun"), { visits_django: 1, visits_deno: 1, visits_bun: 1 });
       await visit("node");
       await visit("hono");
+      await visit("express");
       assert.deepEqual(await visit("django"), {
         visits_django: 2,
         visits_deno: 1,
         visits_bun: 1,
         visits_node: 1,
         visits_hono: 1,
+        visits_express: 1,
       });
       assert.equal((await sessionCookie())?.value, cookie!.value, "the key never changed");
     });
@@ -119,6 +121,10 @@ if (!runtime.Bun && !runtime.Deno) {
         assertDjangoAttributes(await sessionCookie());
         assert.deepEqual(await visit("django"), { visits_bun: 1, visits_django: 1 });
         assert.deepEqual(await visit("hono", "/logout"), {});
+        assert.equal(await sessionCookie(), undefined);
+        assert.deepEqual(await visit("express"), { visits_express: 1 });
+        assertDjangoAttributes(await sessionCookie());
+        assert.deepEqual(await visit("express", "/logout"), {});
         assert.equal(await sessionCookie(), undefined);
       },
     );
