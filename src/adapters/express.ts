@@ -44,7 +44,7 @@
  * @module
  */
 import { ImproperlyConfigured, SessionChangedAfterHeaders } from "../errors.ts";
-import { commitHeaders, sessionKeyOfCookie } from "../http/respond.ts";
+import { commitHeadersNow, type SessionHeaders, sessionKeyOfCookie } from "../http/respond.ts";
 import { varyOnCookie } from "../http/commit.ts";
 import { lazyUser, type WithSessionOptions } from "../http/with_session.ts";
 import type { Session } from "../session/session.ts";
@@ -129,24 +129,25 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
     const fields = req as NodeRequest & SessionFields<T, U>;
     fields.session = session;
     fields.user = lazyUser(session as Session<SessionData>, options.user);
-    holdResponse(res, async (status) => {
+    holdResponse(res, (status) => {
       if (status < 200) return null; // an upgrade or informational answer has no cookie
       const before = session.modified;
-      try {
-        const { setCookie, vary } = await commitHeaders(session, key !== null, status);
+      const done = (headers: SessionHeaders) => {
+        const { setCookie, vary } = headers;
         if (setCookie !== null) {
-          res.setHeader("set-cookie", [
-            ...otherCookies(res, settings.SESSION_COOKIE_NAME),
-            setCookie,
-          ]);
+          const others = otherCookies(res, settings.SESSION_COOKIE_NAME);
+          res.setHeader("set-cookie", [...others, setCookie]);
         }
         if (vary) res.setHeader("vary", varyOnCookie(headerText(res.getHeader("vary"))));
-      } catch (error) {
+        watchLateChanges(req, res, session as Session<SessionData>, before, onError);
+        return null;
+      };
+      const failed = (error: unknown) => {
         onError(error);
         return errorPage(error, options);
-      }
-      watchLateChanges(req, res, session as Session<SessionData>, before, onError);
-      return null;
+      };
+      const headers = commitHeadersNow(session, key !== null, status);
+      return headers instanceof Promise ? headers.then(done, failed) : done(headers);
     });
     next();
   };

@@ -47,6 +47,8 @@ export interface NodeResponse {
   emit(event: string): boolean;
   /** Listens once (`close`). */
   once(event: string, listener: () => void): unknown;
+  /** Ends the response and its connection with an error. */
+  destroy(error?: unknown): unknown;
 }
 
 /** A response sent instead of the held one (when the step failed). */
@@ -64,25 +66,28 @@ type Call = [method: (...args: any[]) => unknown, args: unknown[]];
 
 /**
  * Holds `res` from its first header-sending call until `step` resolves; `step` gets the status
- * then current and may set headers. It must not reject: failures resolve to a {@linkcode Replacement}.
+ * then current and may set headers. A step that answers synchronously holds nothing: the call goes
+ * straight through. It must not reject: failures resolve to a {@linkcode Replacement}.
  *
  * @param res the response, before anything was written
- * @param step the async work that decides the headers, e.g. saving the session
+ * @param step the work that decides the headers, e.g. saving the session
  */
 export function holdResponse(
   res: NodeResponse,
-  step: (status: number) => Promise<Replacement | null>,
+  step: (status: number) => Replacement | null | Promise<Replacement | null>,
 ): void {
   const { writeHead, write, end, flushHeaders } = res;
   let state: "open" | "held" | "released" | "replaced" = "open";
   let wroteWhileHeld = false;
   const queue: Call[] = [];
 
-  const hold = (method: Call[0] | undefined, args: unknown[]) => {
-    if (method) queue.push([method, args]);
-    if (state !== "open") return;
+  const start = () => {
     state = "held";
-    step(res.statusCode).then(release);
+    const decided = step(res.statusCode);
+    // A replayed call that throws (a second writeHead, say) would have thrown in the handler; now
+    // it can only end the response, not become an unhandled rejection.
+    if (decided instanceof Promise) decided.then(release).catch((error) => res.destroy(error));
+    else release(decided);
   };
 
   function release(replacement: Replacement | null): void {
@@ -104,28 +109,32 @@ export function holdResponse(
   }
 
   res.writeHead = function heldWriteHead(status: number, ...rest: unknown[]) {
-    if (state === "released") return writeHead.call(res, status, ...rest);
-    if (state === "open") applyWriteHead(res, status, rest);
-    if (state !== "replaced") hold(writeHead, [res.statusCode]);
-    return res;
+    if (state !== "open") return passOrHold(writeHead, [status, ...rest], res);
+    applyWriteHead(res, status, rest);
+    start();
+    return passOrHold(writeHead, [res.statusCode], res);
   };
   res.write = function heldWrite(...args: unknown[]) {
-    if (state === "released") return write.apply(res, args as [unknown]);
-    if (state === "replaced") return true; // the replacement went out; the rest is dropped
-    wroteWhileHeld = true;
-    hold(write, args);
-    return false;
+    if (state === "open") start();
+    if (state === "held") wroteWhileHeld = true;
+    return passOrHold(write, args, state !== "held") as boolean;
   };
   res.end = function heldEnd(...args: unknown[]) {
-    if (state === "released") return end.apply(res, args);
-    if (state !== "replaced") hold(end, args);
-    return res;
+    if (state === "open") start();
+    return passOrHold(end, args, res);
   };
   if (flushHeaders) {
     res.flushHeaders = function heldFlushHeaders() {
-      if (state === "released") return flushHeaders.call(res);
-      if (state !== "replaced") hold(flushHeaders, []);
+      if (state === "open") start();
+      passOrHold(flushHeaders, [], undefined);
     };
+  }
+
+  /** Calls through once released; queues while held; drops once replaced. */
+  function passOrHold(method: Call[0], args: unknown[], answer: unknown): unknown {
+    if (state === "released") return method.apply(res, args);
+    if (state === "held") queue.push([method, args]);
+    return answer; // held: `write` answers false (wait for drain); replaced: the rest is dropped
   }
 }
 
