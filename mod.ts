@@ -6,7 +6,7 @@
  * fetch-style middleware and the errors. Each store, the auth functions, the signing primitives,
  * the HTTP building blocks and each framework adapter have an entry of their own
  * (`@django-interop/session/postgres`, `/sqlite`, `/mysql`, `/signed-cookies`, `/cached-db`, `/sql`,
- * `/auth`, `/signing`, `/http`, `/hono`).
+ * `/auth`, `/signing`, `/http`, `/hono`, `/express`).
  *
  * @example
  * ```ts
