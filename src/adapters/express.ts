@@ -49,7 +49,8 @@ import { varyOnCookie } from "../http/commit.ts";
 import { lazyUser, type WithSessionOptions } from "../http/with_session.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
-import { holdResponse, type NodeResponse } from "./held_response.ts";
+import { holdResponse, type NodeResponse, type Replacement } from "./held_response.ts";
+import type { DjangoSettings } from "../settings/settings.ts";
 import { errorPage, type ErrorPageOptions } from "./express_errors.ts";
 
 export type { HeaderValue, NodeResponse } from "./held_response.ts";
@@ -121,36 +122,71 @@ export interface ExpressSessionOptions<T extends SessionData = SessionData, U = 
 export function djangoSession<T extends SessionData = SessionData, U = unknown>(
   options: ExpressSessionOptions<T, U>,
 ): (req: NodeRequest, res: NodeResponse, next: (error?: unknown) => void) => void {
-  const { backend, onError = console.error } = options;
-  const { settings } = backend;
+  const { backend } = options;
+  const commit: Commit = { settings: backend.settings, onError: options.onError ?? console.error };
   return function djangoSessionMiddleware(req, res, next) {
-    const key = sessionKeyOfCookie(req.headers.cookie, settings);
-    const session = backend.getSession(key);
-    const fields = req as NodeRequest & SessionFields<T, U>;
+    const key = sessionKeyOfCookie(req.headers.cookie, commit.settings);
+    const session = backend.getSession(key) as Session<SessionData>;
+    const fields = req as NodeRequest & SessionFields<SessionData, U>;
     fields.session = session;
-    fields.user = lazyUser(session as Session<SessionData>, options.user);
-    holdResponse(res, (status) => {
-      if (status < 200) return null; // an upgrade or informational answer has no cookie
-      const before = session.modified;
-      const done = (headers: SessionHeaders) => {
-        const { setCookie, vary } = headers;
-        if (setCookie !== null) {
-          const others = otherCookies(res, settings.SESSION_COOKIE_NAME);
-          res.setHeader("set-cookie", [...others, setCookie]);
-        }
-        if (vary) res.setHeader("vary", varyOnCookie(headerText(res.getHeader("vary"))));
-        watchLateChanges(req, res, session as Session<SessionData>, before, onError);
-        return null;
-      };
-      const failed = (error: unknown) => {
-        onError(error);
-        return errorPage(error, options);
-      };
-      const headers = commitHeadersNow(session, key !== null, status);
-      return headers instanceof Promise ? headers.then(done, failed) : done(headers);
-    });
+    fields.user = lazyUser(session, options.user);
+    holdResponse(res, (status) => committed(commit, options, req, res, session, key, status));
     next();
   };
+}
+
+/** What every request's commit shares. */
+interface Commit {
+  settings: DjangoSettings;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * The commit at the response's first write: Django's decision, then (after the save, if any) the
+ * cookie and `Vary` on the response, or an error page. Plain functions, no closures per request.
+ */
+function committed(
+  commit: Commit,
+  pages: ErrorPageOptions,
+  req: NodeRequest,
+  res: NodeResponse,
+  session: Session<SessionData>,
+  key: string | null,
+  status: number,
+): Replacement | null | Promise<Replacement | null> {
+  if (status < 200) return null; // an upgrade or informational answer has no cookie
+  const modifiedAtDecision = session.modified;
+  const headers = commitHeadersNow(session, key !== null, status);
+  if (!(headers instanceof Promise)) {
+    return applied(commit, req, res, session, headers, modifiedAtDecision);
+  }
+  return headers.then(
+    (saved) => applied(commit, req, res, session, saved, modifiedAtDecision),
+    (error) => {
+      commit.onError(error);
+      return errorPage(error, pages);
+    },
+  );
+}
+
+/** Sets the cookie (replacing the handler's own, as Django's dict does) and `Vary`. */
+function applied(
+  commit: Commit,
+  req: NodeRequest,
+  res: NodeResponse,
+  session: Session<SessionData>,
+  { setCookie, vary }: SessionHeaders,
+  modifiedAtDecision: boolean,
+): null {
+  if (setCookie !== null) {
+    res.setHeader("set-cookie", [
+      ...otherCookies(res, commit.settings.SESSION_COOKIE_NAME),
+      setCookie,
+    ]);
+  }
+  if (vary) res.setHeader("vary", varyOnCookie(headerText(res.getHeader("vary"))));
+  watchLateChanges(req, res, session, modifiedAtDecision, commit.onError);
+  return null;
 }
 
 /** Reports a change made after the commit read the flags: it cannot reach the cookie any more. */
@@ -162,12 +198,15 @@ function watchLateChanges(
   onError: (error: unknown) => void,
 ): void {
   const { modified, key } = session;
-  const report = () => onError(new SessionChangedAfterHeaders(`${req.method} ${req.url}`));
   // `modified` still set although it was not at the decision: changed while the commit ran.
-  if (modified && !modifiedAtDecision) return report();
+  if (modified && !modifiedAtDecision) return onError(lateChange(req));
   res.once("close", () => {
-    if ((session.modified && !modified) || session.key !== key) report();
+    if ((session.modified && !modified) || session.key !== key) onError(lateChange(req));
   });
+}
+
+function lateChange(req: NodeRequest): SessionChangedAfterHeaders {
+  return new SessionChangedAfterHeaders(`${req.method} ${req.url}`);
 }
 
 /** The response's other `Set-Cookie` values: the session cookie replaces the handler's own. */

@@ -64,6 +64,9 @@ export interface Replacement {
 // deno-lint-ignore no-explicit-any
 type Call = [method: (...args: any[]) => unknown, args: unknown[]];
 
+/** The work a response is held for: the headers decided, or a response to send instead. */
+export type Step = (status: number) => Replacement | null | Promise<Replacement | null>;
+
 /**
  * Holds `res` from its first header-sending call until `step` resolves; `step` gets the status
  * then current and may set headers. A step that answers synchronously holds nothing: the call goes
@@ -72,69 +75,93 @@ type Call = [method: (...args: any[]) => unknown, args: unknown[]];
  * @param res the response, before anything was written
  * @param step the work that decides the headers, e.g. saving the session
  */
-export function holdResponse(
-  res: NodeResponse,
-  step: (status: number) => Replacement | null | Promise<Replacement | null>,
-): void {
-  const { writeHead, write, end, flushHeaders } = res;
-  let state: "open" | "held" | "released" | "replaced" = "open";
-  let wroteWhileHeld = false;
-  const queue: Call[] = [];
+export function holdResponse(res: NodeResponse, step: Step): void {
+  // Arrows assigned to properties, the rest on a class: no function is created per request beyond
+  // these four (and none is named, which esbuild's keepNames, under tsx, would pay for each time).
+  const held = new HeldResponse(res, step);
+  res.writeHead = (status: number, ...rest: unknown[]) => held.writeHead(status, rest);
+  res.write = (...args: unknown[]) => held.write(args);
+  res.end = (...args: unknown[]) => held.end(args);
+  if (res.flushHeaders) res.flushHeaders = () => held.flushHeaders();
+}
 
-  const start = () => {
-    state = "held";
-    const decided = step(res.statusCode);
+/** One response's hold: its original methods, its state and the calls queued meanwhile. */
+class HeldResponse {
+  #res: NodeResponse;
+  #step: Step;
+  #original: Pick<NodeResponse, "writeHead" | "write" | "end" | "flushHeaders">;
+  #state: "open" | "held" | "released" | "replaced" = "open";
+  #wroteWhileHeld = false;
+  #queue: Call[] = [];
+
+  constructor(res: NodeResponse, step: Step) {
+    this.#res = res;
+    this.#step = step;
+    const { writeHead, write, end, flushHeaders } = res;
+    this.#original = { writeHead, write, end, flushHeaders };
+  }
+
+  writeHead(status: number, rest: unknown[]): unknown {
+    const { writeHead } = this.#original;
+    if (this.#state !== "open") return this.#passOrHold(writeHead, [status, ...rest], this.#res);
+    applyWriteHead(this.#res, status, rest);
+    this.#start();
+    return this.#passOrHold(writeHead, [this.#res.statusCode], this.#res);
+  }
+
+  write(args: unknown[]): boolean {
+    if (this.#state === "open") this.#start();
+    if (this.#state === "held") this.#wroteWhileHeld = true;
+    // held: false, so a piped stream waits for the drain sent after the replay
+    return this.#passOrHold(this.#original.write, args, this.#state !== "held") as boolean;
+  }
+
+  end(args: unknown[]): unknown {
+    if (this.#state === "open") this.#start();
+    return this.#passOrHold(this.#original.end, args, this.#res);
+  }
+
+  flushHeaders(): void {
+    if (this.#state === "open") this.#start();
+    this.#passOrHold(this.#original.flushHeaders!, [], undefined);
+  }
+
+  #start(): void {
+    this.#state = "held";
+    const decided = this.#step(this.#res.statusCode);
     // A replayed call that throws (a second writeHead, say) would have thrown in the handler; now
     // it can only end the response, not become an unhandled rejection.
-    if (decided instanceof Promise) decided.then(release).catch((error) => res.destroy(error));
-    else release(decided);
-  };
+    if (decided instanceof Promise) {
+      decided.then((replacement) => this.#release(replacement)).catch((error) =>
+        this.#res.destroy(error)
+      );
+    } else this.#release(decided);
+  }
 
-  function release(replacement: Replacement | null): void {
+  #release(replacement: Replacement | null): void {
+    const res = this.#res;
     if (replacement) {
-      state = "replaced";
+      this.#state = "replaced";
       for (const name of res.getHeaderNames()) res.removeHeader(name);
       res.statusMessage = ""; // Node then sends the status's own reason phrase
-      writeHead.call(res, replacement.status, replacement.headers);
-      end.call(res, replacement.body);
+      this.#original.writeHead.call(res, replacement.status, replacement.headers);
+      this.#original.end.call(res, replacement.body);
       return;
     }
-    state = "released";
+    this.#state = "released";
     let flowing = true;
-    for (const [method, args] of queue) {
+    for (const [method, args] of this.#queue) {
       const result = method.apply(res, args);
-      if (method === write) flowing = result !== false;
+      if (method === this.#original.write) flowing = result !== false;
     }
-    if (wroteWhileHeld && flowing) res.emit("drain");
+    if (this.#wroteWhileHeld && flowing) res.emit("drain");
   }
 
-  res.writeHead = function heldWriteHead(status: number, ...rest: unknown[]) {
-    if (state !== "open") return passOrHold(writeHead, [status, ...rest], res);
-    applyWriteHead(res, status, rest);
-    start();
-    return passOrHold(writeHead, [res.statusCode], res);
-  };
-  res.write = function heldWrite(...args: unknown[]) {
-    if (state === "open") start();
-    if (state === "held") wroteWhileHeld = true;
-    return passOrHold(write, args, state !== "held") as boolean;
-  };
-  res.end = function heldEnd(...args: unknown[]) {
-    if (state === "open") start();
-    return passOrHold(end, args, res);
-  };
-  if (flushHeaders) {
-    res.flushHeaders = function heldFlushHeaders() {
-      if (state === "open") start();
-      passOrHold(flushHeaders, [], undefined);
-    };
-  }
-
-  /** Calls through once released; queues while held; drops once replaced. */
-  function passOrHold(method: Call[0], args: unknown[], answer: unknown): unknown {
-    if (state === "released") return method.apply(res, args);
-    if (state === "held") queue.push([method, args]);
-    return answer; // held: `write` answers false (wait for drain); replaced: the rest is dropped
+  /** Calls through once released; queues while held; answers `answer` (and drops) otherwise. */
+  #passOrHold(method: Call[0], args: unknown[], answer: unknown): unknown {
+    if (this.#state === "released") return method.apply(this.#res, args);
+    if (this.#state === "held") this.#queue.push([method, args]);
+    return answer;
   }
 }
 
