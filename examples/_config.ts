@@ -28,6 +28,7 @@ export const SERVERS = {
   elysia: Number(env.ELYSIA_PORT ?? 8005),
   fastify: Number(env.FASTIFY_PORT ?? 8006),
   koa: Number(env.KOA_PORT ?? 8007),
+  express: Number(env.EXPRESS_PORT ?? 8008),
 };
 
 /**

@@ -16,7 +16,8 @@ export type ServerName =
   | "hono"
   | "elysia"
   | "fastify"
-  | "koa";
+  | "koa"
+  | "express";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = (tool: string) => `${root}node_modules/.bin/${tool}`;
@@ -33,6 +34,7 @@ const COMMANDS: Record<Exclude<ServerName, "django">, [string, string[]]> = {
   elysia: [bin("bun"), ["examples/elysia_server.ts"]],
   fastify: [process.execPath, ["--import", "tsx", "examples/fastify_server.ts"]],
   koa: [process.execPath, ["--import", "tsx", "examples/koa_server.ts"]],
+  express: [process.execPath, ["--import", "tsx", "examples/express_server.ts"]],
 };
 
 /** The Django releases `.ci/django-releases` prepares, newest first. */

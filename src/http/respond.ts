@@ -113,6 +113,24 @@ export async function commitHeaders<T extends SessionData>(
   cookieSent: boolean,
   status: number,
 ): Promise<SessionHeaders> {
+  return await commitHeadersNow(session, cookieSent, status);
+}
+
+/**
+ * {@linkcode commitHeaders} without a promise when nothing is saved: the headers at once for a
+ * session that was only read, deleted or left alone, a promise only when the save has to run. An
+ * adapter that holds a response back (Express's) lets it through without waiting in those cases.
+ *
+ * @param session the request's session, after the handler ran
+ * @param cookieSent whether the request carried the session cookie
+ * @param status the response status
+ * @returns the headers, or a promise of them once the session is saved
+ */
+export function commitHeadersNow<T extends SessionData>(
+  session: Session<T>,
+  cookieSent: boolean,
+  status: number,
+): SessionHeaders | Promise<SessionHeaders> {
   const { accessed, modified, isEmpty, settings } = session;
   const { action, vary } = decideCommit(
     { accessed, modified, isEmpty, cookieSent, status },
@@ -120,10 +138,18 @@ export async function commitHeaders<T extends SessionData>(
   );
   if (action === "delete") return { setCookie: deletionCookie(settings), vary };
   if (action === "none") return { setCookie: null, vary };
+  return saved(session, vary);
+}
+
+/** Saves, then the cookie carrying the (possibly new) key and the session's expiry. */
+async function saved<T extends SessionData>(
+  session: Session<T>,
+  vary: boolean,
+): Promise<SessionHeaders> {
   await session.save({ force: true });
   const maxAge = session.getExpireAtBrowserClose() ? null : session.getExpiryAge();
   return {
-    setCookie: sessionCookie(session.key!, maxAge, Date.now() / 1000, settings),
+    setCookie: sessionCookie(session.key!, maxAge, Date.now() / 1000, session.settings),
     vary,
   };
 }

@@ -1,5 +1,5 @@
 // One real browser (Debian's Chromium through playwright-core) walks the demo — the newest Django
-// here (what `npm run demo` runs), then Deno, Bun, Node, Hono, Fastify and Koa, then Django again — on one SQLite
+// here (what `npm run demo` runs), then Deno, Bun, Node, Hono, Fastify, Koa and Express, then Django again — on one SQLite
 // file: one session cookie, every counter visible everywhere, the cookie holding Django's attributes
 // whoever set it, and a TypeScript-side logout deleting it. Then the demo user (seeded by the
 // migrate) logs in on a TypeScript server and through Django's admin, and every server shows them,
@@ -23,10 +23,19 @@ import { tempDirectory } from "../../_sqlite.ts";
 
 const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
 const TWO_WEEKS = 1209600;
-const SERVERS: ServerName[] = ["django", "deno", "bun", "node", "hono", "fastify", "koa"];
+const SERVERS: ServerName[] = [
+  "django",
+  "deno",
+  "bun",
+  "node",
+  "hono",
+  "fastify",
+  "koa",
+  "express",
+];
 
 if (!runtime.Bun && !runtime.Deno) {
-  describe("one browser session across Django, Deno, Bun, Node, Hono, Fastify and Koa", () => {
+  describe("one browser session across Django, Deno, Bun, Node, Hono, Fastify, Koa and Express", () => {
     const dir = tempDirectory("browser");
     const ports = {} as Record<ServerName, number>;
     let servers: Launched;
@@ -150,6 +159,7 @@ if (!runtime.Bun && !runtime.Deno) {
       await visit("hono");
       await visit("fastify");
       await visit("koa");
+      await visit("express");
       assert.deepEqual(await visit("django"), {
         visits_django: 2,
         visits_deno: 1,
@@ -158,6 +168,7 @@ if (!runtime.Bun && !runtime.Deno) {
         visits_hono: 1,
         visits_fastify: 1,
         visits_koa: 1,
+        visits_express: 1,
       });
       assert.equal((await sessionCookie())?.value, cookie!.value, "the key never changed");
     });
@@ -176,6 +187,10 @@ if (!runtime.Bun && !runtime.Deno) {
         assert.deepEqual(await visit("fastify"), { visits_fastify: 1 });
         assertDjangoAttributes(await sessionCookie());
         assert.deepEqual(await visit("koa", "/logout"), {});
+        assert.equal(await sessionCookie(), undefined);
+        assert.deepEqual(await visit("express"), { visits_express: 1 });
+        assertDjangoAttributes(await sessionCookie());
+        assert.deepEqual(await visit("express", "/logout"), {});
         assert.equal(await sessionCookie(), undefined);
       },
     );
