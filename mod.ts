@@ -7,7 +7,7 @@
  * the errors. Each store, the auth functions, the signing primitives,
  * the HTTP building blocks and each framework adapter have an entry of their own
  * (`@django-interop/session/postgres`, `/sqlite`, `/mysql`, `/signed-cookies`, `/cached-db`, `/sql`,
- * `/auth`, `/csrf`, `/signing`, `/http`, `/hono`).
+ * `/auth`, `/csrf`, `/signing`, `/http`, `/hono`, `/express`, …).
  *
  * @example
  * ```ts

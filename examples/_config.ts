@@ -26,6 +26,18 @@ export const SERVERS = {
   node: Number(env.NODE_PORT ?? 8003),
   hono: Number(env.HONO_PORT ?? 8004),
   elysia: Number(env.ELYSIA_PORT ?? 8005),
+  fastify: Number(env.FASTIFY_PORT ?? 8006),
+  koa: Number(env.KOA_PORT ?? 8007),
+  express: Number(env.EXPRESS_PORT ?? 8008),
+};
+
+/**
+ * The user examples/django_app.py creates when it migrates (if missing), to log in with on any page:
+ * the TypeScript servers' "/login" or Django's admin. DEMO_USERNAME and DEMO_PASSWORD change it.
+ */
+export const DEMO_USER = {
+  username: env.DEMO_USERNAME ?? "demo",
+  password: env.DEMO_PASSWORD ?? "demo-password",
 };
 
 /** The host every server listens on. */

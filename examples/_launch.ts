@@ -8,29 +8,74 @@ import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { HOST } from "./_config.ts";
 
-export type ServerName = "django" | "deno" | "bun" | "node" | "hono" | "elysia";
+export type ServerName =
+  | "django"
+  | "deno"
+  | "bun"
+  | "node"
+  | "hono"
+  | "elysia"
+  | "fastify"
+  | "koa"
+  | "express";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = (tool: string) => `${root}node_modules/.bin/${tool}`;
-const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 
-const COMMANDS: Record<ServerName, [string, string[]]> = {
-  django: [PYTHON, ["examples/django_app.py"]],
+/** The Python of the Django site: `PYTHON` in `env`, else in this process's environment. */
+const python = (env: Record<string, string>) =>
+  env.PYTHON ?? process.env.PYTHON ?? "/usr/bin/python3";
+
+const COMMANDS: Record<Exclude<ServerName, "django">, [string, string[]]> = {
   deno: [bin("deno"), ["run", "-A", "examples/deno_server.ts"]],
   bun: [bin("bun"), ["examples/bun_server.ts"]],
   node: [process.execPath, ["--import", "tsx", "examples/node_server.ts"]],
   hono: [process.execPath, ["--import", "tsx", "examples/hono_server.ts"]],
   elysia: [bin("bun"), ["examples/elysia_server.ts"]],
+  fastify: [process.execPath, ["--import", "tsx", "examples/fastify_server.ts"]],
+  koa: [process.execPath, ["--import", "tsx", "examples/koa_server.ts"]],
+  express: [process.execPath, ["--import", "tsx", "examples/express_server.ts"]],
 };
 
-/** Whether `PYTHON` (default /usr/bin/python3) can import Django. */
-export function djangoInstalled(): boolean {
-  return spawnSync(PYTHON, ["-c", "import django"], { stdio: "ignore" }).status === 0;
+/** The Django releases `.ci/django-releases` prepares, newest first. */
+export const DJANGO_RELEASES = ["6.1", "5.2", "4.2", "3.2"] as const;
+
+/**
+ * `PYTHON` and `PYTHONPATH` that run one release: 3.2 is Debian's own (/usr/bin/python3), 4.2 and
+ * 5.2 are unpacked under .cache/django/ for it, and 6.1 (Python ≥ 3.12) runs on trixie's Python 3.13.
+ */
+export function djangoRuntime(version: string): { PYTHON: string; PYTHONPATH: string } {
+  if (version === "3.2") return { PYTHON: "/usr/bin/python3", PYTHONPATH: "" };
+  return {
+    PYTHON: version === "6.1" ? `${root}.cache/python3.13/python` : "/usr/bin/python3",
+    PYTHONPATH: `${root}.cache/django/${version}/root/usr/lib/python3/dist-packages`,
+  };
 }
 
-/** Runs Django's migrate (with --fake-initial) on the demo database; throws when it fails. */
+/**
+ * The newest Django that runs here, with the environment that runs it: the one `PYTHON` imports
+ * when it is set, else the newest of {@linkcode DJANGO_RELEASES} that is installed; null if none.
+ */
+export function newestDjango(): { version: string; env: Record<string, string> } | null {
+  const candidates = process.env.PYTHON
+    ? [{ PYTHON: process.env.PYTHON, PYTHONPATH: process.env.PYTHONPATH ?? "" }]
+    : DJANGO_RELEASES.map(djangoRuntime);
+  for (const env of candidates) {
+    const run = spawnSync(env.PYTHON, ["-c", "import django; print(django.get_version())"], {
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+    });
+    if (run.status === 0) return { version: run.stdout.trim(), env };
+  }
+  return null;
+}
+
+/**
+ * Runs Django's migrate (with --fake-initial) on the demo database and seeds the demo user;
+ * throws when it fails.
+ */
 export function migrate(env: Record<string, string>): void {
-  const run = spawnSync(PYTHON, ["examples/django_app.py", "migrate"], {
+  const run = spawnSync(python(env), ["examples/django_app.py", "migrate"], {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: "utf8",
@@ -88,7 +133,9 @@ export async function launch(
       )).then(() => {}),
   };
   for (const name of names) {
-    const [command, args] = COMMANDS[name];
+    const [command, args] = name === "django"
+      ? [python(env), ["examples/django_app.py"]]
+      : COMMANDS[name];
     const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env } });
     const lines: string[] = [];
     recent.set(name, lines);

@@ -30,10 +30,10 @@ export function countVisit(
   const links = Object.entries(SERVERS)
     .map(([server, port]) => `<a href="http://${HOST}:${port}/">${server}</a>`)
     .join(" · ");
-  const html = `<!doctype html><title>${name}</title><h1>${name}</h1><p>${links} · ` +
-    `<a href="/login">log in</a></p><form method="post" action="/logout">${
-      csrfInput(csrfToken())
-    }` +
+  const html = `<!doctype html><title>${name}</title><h1>${name}</h1><p>${links}</p>` +
+    `<p><a href="/login">log in</a> · <a href="http://${HOST}:${SERVERS.django}/admin/login/">` +
+    `log in with Django's admin</a></p>` +
+    `<form method="post" action="/logout">${csrfInput(csrfToken())}` +
     `<button type="submit">log out</button></form>` +
     `<p>user: <span id="user">${escape(String(user?.username ?? "anonymous"))}</span></p>` +
     `<pre id="session">${escape(JSON.stringify(data, null, 2))}</pre>`;

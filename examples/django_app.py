@@ -6,7 +6,9 @@
 The database is DATABASE_URL (postgres://user@host:port/name) when set, else the SQLite file
 SQLITE_PATH (default examples/db.sqlite3) — Django's own default engine. DJANGO_SECRET_KEY must be
 the secret the TypeScript servers use; DJANGO_PORT picks the port. The page "/" adds one to
-`visits_django` and shows the whole session, which the Deno, Bun, Node and Hono servers also count in.
+`visits_django` and shows the user and the whole session, which the Deno, Bun, Node and Hono servers
+also count in. Migrating creates the superuser DEMO_USERNAME / DEMO_PASSWORD (demo / demo-password)
+if it is missing, to log in with here (the admin) or on any TypeScript server ("/login").
 """
 import json
 import os
@@ -68,18 +70,37 @@ django.setup()
 
 from django.contrib import admin  # noqa: E402  (needs settings)
 from django.http import HttpResponse  # noqa: E402
+from django.middleware.csrf import get_token  # noqa: E402
 from django.utils.html import escape  # noqa: E402
+
+# The TypeScript servers and their default ports, as in examples/_config.ts.
+SERVERS = {"deno": 8001, "bun": 8002, "node": 8003, "hono": 8004}
 
 
 def counter(request):
     request.session["visits_django"] = request.session.get("visits_django", 0) + 1
     shown = json.dumps(dict(request.session.items()), indent=2, sort_keys=True)
     user = request.user.get_username() if request.user.is_authenticated else "anonymous"
+    urls = {name: f"http://127.0.0.1:{os.environ.get(f'{name.upper()}_PORT', port)}"
+            for name, port in SERVERS.items()}
+    pages = " · ".join(f"<a href='{url}/'>{name}</a>" for name, url in urls.items())
+    logins = " · ".join(f"<a href='{url}/login'>{name}</a>" for name, url in urls.items())
     return HttpResponse(
-        f"<!doctype html><title>Django</title><h1>Django {django.get_version()}</h1>"
-        f"<p>user: {escape(user)} · <a href='/admin/'>admin</a></p>"
+        f"<!doctype html><title>Django</title><h1>Django {django.get_version()}</h1><p>{pages}</p>"
+        f"<p><a href='/admin/login/?next=/'>log in with Django's admin</a> · log in on {logins}</p>"
+        "<form method='post' action='/admin/logout/'><input type='hidden' name='csrfmiddlewaretoken'"
+        f" value='{get_token(request)}'><button id='logout'>log out</button></form>"
+        f"<p>user: <span id='user'>{escape(user)}</span> · <a href='/admin/'>admin</a></p>"
         f"<pre id='session'>{escape(shown)}</pre>"
     )
+
+
+def seed_demo_user():
+    from django.contrib.auth.models import User
+
+    username = os.environ.get("DEMO_USERNAME", "demo")
+    if not User.objects.filter(username=username).exists():
+        User.objects.create_superuser(username, "", os.environ.get("DEMO_PASSWORD", "demo-password"))
 
 
 urlpatterns = [path("", counter), path("admin/", admin.site.urls)]
@@ -89,6 +110,7 @@ if __name__ == "__main__":
 
     # --fake-initial: a TypeScript server may have created django_session before Django ran.
     call_command("migrate", fake_initial=True, verbosity=0)
+    seed_demo_user()
     if sys.argv[1:] != ["migrate"]:
         port = os.environ.get("DJANGO_PORT", "8000")
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

@@ -13,6 +13,7 @@ export type ErrorCode =
   | "SESSION_INTERRUPTED"
   | "SESSION_NOT_LOADED"
   | "SESSION_UNREADABLE"
+  | "SESSION_CHANGED_AFTER_HEADERS"
   | "STORE_UNAVAILABLE"
   | "UNSUPPORTED_HASHER"
   | "IMPROPERLY_CONFIGURED"
@@ -187,6 +188,35 @@ export class SessionNotLoaded extends DjangoSessionError {
     super(
       "SESSION_NOT_LOADED",
       `session.${method}() needs the session's data: call \`await session.load()\` first.`,
+    );
+  }
+}
+
+/**
+ * The session changed after the response's headers had left, so the change cannot reach the cookie
+ * and was not saved. An adapter for a streaming response object (Express's `res.write`, a piped
+ * stream) commits the session at the first byte, as Django's `SessionMiddleware` does before a
+ * `StreamingHttpResponse` streams; change the session before the first write instead.
+ *
+ * @example
+ * ```ts
+ * import { SessionChangedAfterHeaders } from "@django-interop/session";
+ * const error = new SessionChangedAfterHeaders("GET /stream");
+ * console.log(error.code); // "SESSION_CHANGED_AFTER_HEADERS"
+ * ```
+ */
+export class SessionChangedAfterHeaders extends DjangoSessionError {
+  /**
+   * Creates the error.
+   *
+   * @param request the request whose session changed, as `METHOD /path`
+   */
+  constructor(request: string) {
+    super(
+      "SESSION_CHANGED_AFTER_HEADERS",
+      `${request}: the session changed after the response headers were sent, so the change was ` +
+        "not saved: the session is committed at the response's first write (as Django does for a " +
+        "streamed response); change it before the first res.write()/res.end().",
     );
   }
 }

@@ -1,24 +1,29 @@
 /**
- * Real Django for the tests: one long-lived `/usr/bin/python3` process per (Django version,
- * settings), spoken to in JSON lines (see `django/bridge.py`). Versions come from Debian: 3.2 is
- * installed system-wide, 4.2 and 5.2 are unpacked under `.cache/django/` by `.ci/django-releases`.
+ * Real Django for the tests: one long-lived Python process per (Django version, settings), spoken
+ * to in JSON lines (see `django/bridge.py`). Versions come from Debian: 3.2 is installed
+ * system-wide, 4.2 and 5.2 are unpacked under `.cache/django/` for `/usr/bin/python3`, and 6.1 (which
+ * needs Python ≥ 3.12) beside trixie's Python 3.13 in `.cache/python3.13/`, all by `.ci/django-releases`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { djangoRuntime } from "../examples/_launch.ts";
 
 /** Every Django release the suite runs against. A missing one fails the tests; it is never skipped. */
 export const DJANGO_VERSIONS = ["3.2", "4.2", "5.2", "6.1"] as const;
 export type DjangoVersion = typeof DJANGO_VERSIONS[number];
 
-const root = fileURLToPath(new URL("../", import.meta.url));
 const bridge = fileURLToPath(new URL("./django/bridge.py", import.meta.url));
 
-function pythonPath(version: DjangoVersion): string {
-  if (version === "3.2") return ""; // Debian bookworm's python3-django
-  const dir = `${root}.cache/django/${version}/root/usr/lib/python3/dist-packages`;
-  if (!existsSync(dir)) throw new Error(`Django ${version} is not unpacked: run bash .ci/setup`);
-  return dir;
+/** The interpreter and PYTHONPATH of a release (the demo's, examples/_launch.ts), once there. */
+function runtime(version: DjangoVersion): { PYTHON: string; PYTHONPATH: string } {
+  const found = djangoRuntime(version);
+  for (const path of [found.PYTHON, found.PYTHONPATH]) {
+    if (path && !existsSync(path)) {
+      throw new Error(`Django ${version} is not unpacked (no ${path}): run bash .ci/setup`);
+    }
+  }
+  return found;
 }
 
 interface Pending {
@@ -35,8 +40,9 @@ export class Django {
   #stderr = "";
 
   constructor(readonly version: DjangoVersion, settings: Record<string, unknown>) {
-    this.#child = spawn("/usr/bin/python3", [bridge, JSON.stringify(settings)], {
-      env: { ...process.env, PYTHONPATH: pythonPath(version), PYTHONDONTWRITEBYTECODE: "1" },
+    const { PYTHON, PYTHONPATH } = runtime(version);
+    this.#child = spawn(PYTHON, [bridge, JSON.stringify(settings)], {
+      env: { ...process.env, PYTHONPATH, PYTHONDONTWRITEBYTECODE: "1" },
       stdio: ["pipe", "pipe", "pipe"],
     });
     this.#child.stdout!.setEncoding("utf8").on("data", (chunk: string) => this.#read(chunk));
@@ -70,6 +76,10 @@ export class Django {
   run<T = unknown>(code: string, args: unknown = null): Promise<T> {
     const id = this.#next++;
     return new Promise<T>((resolve, reject) => {
+      // a Django that exited (bad settings, missing driver) fails each later run, never hangs it
+      if (this.#child.exitCode !== null) {
+        return reject(new Error(`Django ${this.version} exited: ${this.#stderr}`));
+      }
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.#child.stdin!.write(JSON.stringify({ id, code, args }) + "\n");
     });

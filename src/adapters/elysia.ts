@@ -22,7 +22,7 @@
 // Elysia's generics are invariant and spell "nothing" as `{}`; the plugin's type must match them.
 // deno-lint-ignore-file ban-types
 import { Elysia, ElysiaCustomStatusResponse, StatusMap } from "elysia";
-import { SessionInterrupted, StoreUnavailable } from "../errors.ts";
+import { errorResponse } from "../http/error_response.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { varyOnCookie } from "../http/commit.ts";
@@ -69,17 +69,6 @@ interface RequestState {
   cookieSent: boolean;
 }
 
-/**
- * The answer for the session errors Django answers itself: 400 for a session deleted meanwhile,
- * 503 with `Retry-After` for a store that is down; `undefined` leaves any other error to Elysia.
- */
-function sessionFailure(error: unknown): Response | undefined {
-  if (error instanceof SessionInterrupted) return new Response("Bad Request", { status: 400 });
-  if (error instanceof StoreUnavailable) {
-    return new Response("Service Unavailable", { status: 503, headers: { "retry-after": "5" } });
-  }
-}
-
 /** The status a handler's value will be sent with: a `Response`'s, `status()`'s, or `set.status`. */
 function statusOf(value: unknown, status: number | keyof StatusMap | undefined): number {
   if (value instanceof Response) return value.status;
@@ -121,7 +110,8 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
   const requests = new WeakMap<Request, RequestState>();
   return new Elysia({ name: "django-session", seed: backend })
     .onError({ as: "global" }, function sessionErrors({ error }) {
-      return sessionFailure(error);
+      // The shared answer (400, 503 + Retry-After, 500); `undefined` leaves the rest to Elysia.
+      return errorResponse(error, options) ?? undefined;
     })
     .derive({ as: "global" }, function openSession({ request }) {
       const key = sessionKeyOf(request, backend.settings);

@@ -24,12 +24,14 @@ export interface ErrorResponseOptions {
   retryAfter?: number | false;
 }
 
-/** The status and headers for one of the session errors. */
+/** The status, headers and plain-text body for one of the session errors. */
 export interface ErrorStatus {
   /** The HTTP status. */
   status: 400 | 500 | 503;
   /** Headers to send with it (`Retry-After` for a 503). */
   headers: Record<string, string>;
+  /** The reason phrase, as the body. */
+  body: string;
 }
 
 const TEXT: Record<ErrorStatus["status"], string> = {
@@ -49,7 +51,7 @@ const TEXT: Record<ErrorStatus["status"], string> = {
  * import { StoreUnavailable } from "@django-interop/session";
  * import { errorStatus } from "@django-interop/session/http";
  * errorStatus(new StoreUnavailable("load", new Error("ECONNREFUSED")));
- * // { status: 503, headers: { "retry-after": "5" } }
+ * // { status: 503, headers: { "retry-after": "5" }, body: "Service Unavailable" }
  * ```
  */
 export function errorStatus(
@@ -57,12 +59,13 @@ export function errorStatus(
   options: ErrorResponseOptions = {},
 ): ErrorStatus | null {
   const { retryAfter = 5 } = options;
-  if (error instanceof SessionInterrupted) return { status: 400, headers: {} };
-  if (error instanceof SessionUnreadable) return { status: 500, headers: {} };
+  if (error instanceof SessionInterrupted) return { status: 400, headers: {}, body: TEXT[400] };
+  if (error instanceof SessionUnreadable) return { status: 500, headers: {}, body: TEXT[500] };
   if (error instanceof StoreUnavailable) {
     return {
       status: 503,
       headers: retryAfter === false ? {} : { "retry-after": String(Math.ceil(retryAfter)) },
+      body: TEXT[503],
     };
   }
   return null;
@@ -85,5 +88,5 @@ export function errorStatus(
 export function errorResponse(error: unknown, options: ErrorResponseOptions = {}): Response | null {
   const found = errorStatus(error, options);
   if (found === null) return null;
-  return new Response(TEXT[found.status], { status: found.status, headers: found.headers });
+  return new Response(found.body, { status: found.status, headers: found.headers });
 }

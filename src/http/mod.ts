@@ -30,9 +30,13 @@ export {
 export {
   commitHeaders,
   commitSession,
+  type HeaderValue,
   type SessionHeaders,
+  sessionHeaderUpdates,
   sessionKeyOf,
+  sessionKeyOfHeader,
   withCookie,
+  withSessionCookie,
 } from "./respond.ts";
 export {
   errorResponse,

@@ -32,8 +32,51 @@ export function sessionKeyOf(
   request: Request,
   settings: Settings,
 ): string | null {
+  return sessionKeyOfHeader(request.headers.get("cookie"), settings);
+}
+
+/**
+ * The session cookie's value in a raw `Cookie` header, for frameworks that hand out Node's
+ * `IncomingMessage` headers rather than a `Request` (Fastify, Koa, Express).
+ *
+ * @param cookie the `Cookie` header, or `undefined`/`null`/`""` when the request has none
+ * @param settings Django's settings (for `SESSION_COOKIE_NAME`)
+ * @returns the cookie value (Django keeps the last of duplicates), or `null`
+ * @example
+ * ```ts
+ * import { djangoSettings } from "@django-interop/session";
+ * import { sessionKeyOfHeader } from "@django-interop/session/http";
+ * sessionKeyOfHeader("csrftoken=x; sessionid=abc", djangoSettings({ SECRET_KEY: "k" })); // "abc"
+ * ```
+ */
+export function sessionKeyOfHeader(
+  cookie: string | null | undefined,
+  settings: Settings,
+): string | null {
   const name = resolveSettings(settings).SESSION_COOKIE_NAME;
-  return parseCookie(request.headers.get("cookie")).get(name) ?? null;
+  return parseCookie(cookie || null).get(name) ?? null;
+}
+
+/**
+ * The response's `Set-Cookie` values with the session cookie put last, replacing one the handler
+ * set under the same name (Django's `response.cookies` is a dict keyed by name).
+ *
+ * @param cookies the `Set-Cookie` values already on the response
+ * @param cookie the session cookie from {@linkcode commitHeaders}
+ * @param name `SESSION_COOKIE_NAME`
+ * @returns a new list
+ * @example
+ * ```ts
+ * import { withSessionCookie } from "@django-interop/session/http";
+ * withSessionCookie(["a=1", "sessionid=old"], "sessionid=new", "sessionid"); // ["a=1", "sessionid=new"]
+ * ```
+ */
+export function withSessionCookie(
+  cookies: readonly string[],
+  cookie: string,
+  name: string,
+): string[] {
+  return [...cookies.filter((c) => !c.startsWith(`${name}=`)), cookie];
 }
 
 /** The headers the commit step asks for: a `Set-Cookie` value and whether to vary on `Cookie`. */
@@ -70,6 +113,24 @@ export async function commitHeaders<T extends SessionData>(
   cookieSent: boolean,
   status: number,
 ): Promise<SessionHeaders> {
+  return await commitHeadersNow(session, cookieSent, status);
+}
+
+/**
+ * {@linkcode commitHeaders} without a promise when nothing is saved: the headers at once for a
+ * session that was only read, deleted or left alone, a promise only when the save has to run. An
+ * adapter that holds a response back (Express's) lets it through without waiting in those cases.
+ *
+ * @param session the request's session, after the handler ran
+ * @param cookieSent whether the request carried the session cookie
+ * @param status the response status
+ * @returns the headers, or a promise of them once the session is saved
+ */
+export function commitHeadersNow<T extends SessionData>(
+  session: Session<T>,
+  cookieSent: boolean,
+  status: number,
+): SessionHeaders | Promise<SessionHeaders> {
   const { accessed, modified, isEmpty, settings } = session;
   const { action, vary } = decideCommit(
     { accessed, modified, isEmpty, cookieSent, status },
@@ -77,12 +138,66 @@ export async function commitHeaders<T extends SessionData>(
   );
   if (action === "delete") return { setCookie: deletionCookie(settings), vary };
   if (action === "none") return { setCookie: null, vary };
+  return saved(session, vary);
+}
+
+/** Saves, then the cookie carrying the (possibly new) key and the session's expiry. */
+async function saved<T extends SessionData>(
+  session: Session<T>,
+  vary: boolean,
+): Promise<SessionHeaders> {
   await session.save({ force: true });
   const maxAge = session.getExpireAtBrowserClose() ? null : session.getExpiryAge();
   return {
-    setCookie: sessionCookie(session.key!, maxAge, Date.now() / 1000, settings),
+    setCookie: sessionCookie(session.key!, maxAge, Date.now() / 1000, session.settings),
     vary,
   };
+}
+
+/** A header's value as Node-style frameworks hand it out (`getHeader`): absent, one or several. */
+export type HeaderValue = string | number | readonly string[] | undefined | null;
+
+/**
+ * The headers to set on a mutable response (Fastify's `reply`, Koa's `ctx`, Node's
+ * `ServerResponse`) for what {@linkcode commitHeaders} returned: the whole `Set-Cookie` list (the
+ * handler's cookies kept, its own session cookie replaced) and the extended `Vary`. Each pair
+ * replaces the header's current value.
+ *
+ * @param headers what `commitHeaders` returned
+ * @param current reads the response's current value of a header
+ * @param name `SESSION_COOKIE_NAME`
+ * @returns `[name, value]` pairs to set, none when nothing changes
+ * @example
+ * ```ts
+ * import { sessionHeaderUpdates } from "@django-interop/session/http";
+ * const current = { "set-cookie": "theme=dark", vary: "Accept" } as Record<string, string>;
+ * sessionHeaderUpdates({ setCookie: "sessionid=abc", vary: true }, (h) => current[h], "sessionid");
+ * // [["set-cookie", ["theme=dark", "sessionid=abc"]], ["vary", "Accept, Cookie"]]
+ * ```
+ */
+export function sessionHeaderUpdates(
+  headers: SessionHeaders,
+  current: (header: "set-cookie" | "vary") => HeaderValue,
+  name: string,
+): [header: "set-cookie" | "vary", value: string | string[]][] {
+  const updates: [header: "set-cookie" | "vary", value: string | string[]][] = [];
+  if (headers.setCookie !== null) {
+    updates.push([
+      "set-cookie",
+      withSessionCookie(list(current("set-cookie")), headers.setCookie, name),
+    ]);
+  }
+  if (headers.vary) {
+    const vary = list(current("vary"));
+    updates.push(["vary", varyOnCookie(vary.length ? vary.join(", ") : null)]);
+  }
+  return updates;
+}
+
+/** A Node-style header value as a list of strings. */
+function list(value: HeaderValue): string[] {
+  if (value === undefined || value === null || value === "") return [];
+  return typeof value === "object" ? [...value] : [String(value)];
 }
 
 /**
@@ -149,10 +264,9 @@ export function withCookie(
 ): Response {
   const headers = new Headers(response.headers);
   if (cookie !== null) {
-    const others = headers.getSetCookie().filter((c) => !c.startsWith(`${name}=`));
+    const cookies = withSessionCookie(headers.getSetCookie(), cookie, name);
     headers.delete("set-cookie");
-    for (const other of others) headers.append("set-cookie", other);
-    headers.append("set-cookie", cookie);
+    for (const each of cookies) headers.append("set-cookie", each);
   }
   if (vary) headers.set("vary", varyOnCookie(headers.get("vary")));
   const { status, statusText } = response;

@@ -10,8 +10,7 @@ import { ImproperlyConfigured } from "../errors.ts";
 import type { SessionBackend } from "../session/backend.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
-import { resolveSettings } from "../settings/settings.ts";
-import { parseCookie } from "../primitives/cookie.ts";
+import { sessionKeyOfHeader } from "./respond.ts";
 import type { ErrorResponseOptions } from "./error_response.ts";
 
 /** What a wrapped handler receives besides the request. */
@@ -105,8 +104,7 @@ export function sessionOfHeaders<T extends SessionData = SessionData, U = unknow
 ): SessionContext<T, U> {
   const { backend } = options;
   const raw = headers instanceof Headers ? headers.get("cookie") : headers.cookie;
-  const cookie = Array.isArray(raw) ? raw.join("; ") : raw ?? null;
-  const name = resolveSettings(backend.settings).SESSION_COOKIE_NAME;
-  const session = backend.getSession(parseCookie(cookie).get(name) ?? null);
+  const cookie = Array.isArray(raw) ? raw.join("; ") : raw;
+  const session = backend.getSession(sessionKeyOfHeader(cookie, backend.settings));
   return { session, user: lazyUser(session as Session<SessionData>, options.user) };
 }

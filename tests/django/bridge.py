@@ -11,6 +11,12 @@ import traceback
 import django
 from django.conf import settings
 
+if django.VERSION >= (6, 1):
+    # Django ≥ 5.1 needs mysqlclient ≥ 2.2.1, which Debian does not package; PyMySQL (unpacked beside
+    # Django 6.1 by .ci/django-releases) stands in for it, as it is made to.
+    import pymysql
+    pymysql.install_as_MySQLdb()
+
 defaults = {
     "SECRET_KEY": "django-insecure-test-key",
     "INSTALLED_APPS": [

@@ -7,9 +7,9 @@
 // runtime itself, so running it from all three runners would only repeat the same walk.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import {
+  djangoRuntime,
   freePort,
   launch,
   type Launched,
@@ -22,11 +22,6 @@ import { tempDirectory } from "../../_sqlite.ts";
 const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
 const SECRET_KEY = "django-insecure-auth-browser";
 const SERVERS: ServerName[] = ["django", "deno", "hono"];
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-
-/** Where `.ci/django-releases` unpacked a release; 3.2 is Debian's own. */
-const pythonPath = (version: string) =>
-  version === "3.2" ? "" : `${root}.cache/django/${version}/root/usr/lib/python3/dist-packages`;
 
 if (!runtime.Bun && !runtime.Deno) {
   let browser: Browser;
@@ -62,7 +57,7 @@ if (!runtime.Bun && !runtime.Deno) {
           DJANGO_SECRET_KEY: SECRET_KEY,
           SQLITE_PATH: file,
           DATABASE_URL: "",
-          PYTHONPATH: pythonPath(version),
+          ...djangoRuntime(version),
           ...Object.fromEntries(
             SERVERS.map((name) => [`${name.toUpperCase()}_PORT`, String(ports[name])]),
           ),

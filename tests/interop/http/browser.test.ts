@@ -1,29 +1,41 @@
-// One real browser (Debian's Chromium through playwright-core) walks the example servers — the
-// Django site, then Deno, Bun, Node and Hono, then Django again — on one SQLite file: one session
-// cookie, every counter visible everywhere, the cookie holding Django's attributes whoever set it,
-// and a TypeScript-side logout deleting it.
+// One real browser (Debian's Chromium through playwright-core) walks the demo — the newest Django
+// here (what `npm run demo` runs), then Deno, Bun, Node, Hono, Fastify, Koa and Express, then Django again — on one SQLite
+// file: one session cookie, every counter visible everywhere, the cookie holding Django's attributes
+// whoever set it, and a TypeScript-side logout deleting it. Then the demo user (seeded by the
+// migrate) logs in on a TypeScript server and through Django's admin, and every server shows them,
+// until a logout anywhere.
 //
 // Registered under Node only: it drives child processes of every runtime itself, so running it
 // from all three runners would only repeat the same walk.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { DEMO_USER } from "../../../examples/_config.ts";
 import {
-  djangoInstalled,
   freePort,
   launch,
   type Launched,
   migrate,
+  newestDjango,
   type ServerName,
 } from "../../../examples/_launch.ts";
 import { tempDirectory } from "../../_sqlite.ts";
 
 const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
 const TWO_WEEKS = 1209600;
-const SERVERS: ServerName[] = ["django", "deno", "bun", "node", "hono"];
+const SERVERS: ServerName[] = [
+  "django",
+  "deno",
+  "bun",
+  "node",
+  "hono",
+  "fastify",
+  "koa",
+  "express",
+];
 
 if (!runtime.Bun && !runtime.Deno) {
-  describe("one browser session across Django, Deno, Bun, Node and Hono", () => {
+  describe("one browser session across Django, Deno, Bun, Node, Hono, Fastify, Koa and Express", () => {
     const dir = tempDirectory("browser");
     const ports = {} as Record<ServerName, number>;
     let servers: Launched;
@@ -31,12 +43,14 @@ if (!runtime.Bun && !runtime.Deno) {
     let context: BrowserContext;
 
     before(async () => {
-      assert.ok(djangoInstalled(), "Django is not installed: run bash .ci/setup");
+      const django = newestDjango();
+      assert.ok(django, "Django is not installed: run bash .ci/setup");
       for (const name of SERVERS) ports[name] = await freePort();
       const env: Record<string, string> = {
         DJANGO_SECRET_KEY: "django-insecure-browser-test",
         SQLITE_PATH: dir.path("db.sqlite3"),
         DATABASE_URL: "",
+        ...django.env,
         ...Object.fromEntries(
           SERVERS.map((name) => [`${name.toUpperCase()}_PORT`, String(ports[name])]),
         ),
@@ -71,6 +85,50 @@ if (!runtime.Bun && !runtime.Deno) {
       }
     }
 
+    /** Logs out with the page's POST form (it carries the CSRF token); returns the session shown. */
+    async function logOut(name: ServerName): Promise<Record<string, number>> {
+      const page = await context.newPage();
+      try {
+        await page.goto(`http://127.0.0.1:${ports[name]}/`, { timeout: 15_000 });
+        await Promise.all([
+          page.waitForNavigation(),
+          page.click("form[action='/logout'] button"),
+        ]);
+        return JSON.parse(await page.locator("#session").textContent() ?? "null");
+      } finally {
+        await page.close();
+      }
+    }
+
+    /** Opens a server's page and returns the user it shows. */
+    async function shownUser(name: ServerName): Promise<string | null> {
+      const page = await context.newPage();
+      try {
+        await page.goto(`http://127.0.0.1:${ports[name]}/`, { timeout: 15_000 });
+        return await page.locator("#user").textContent();
+      } finally {
+        await page.close();
+      }
+    }
+
+    async function assertUserEverywhere(expected: string) {
+      for (const name of SERVERS) assert.equal(await shownUser(name), expected, name);
+    }
+
+    /** Fills and sends a login form: the TypeScript one or Django's admin (ids id_username…). */
+    async function logIn(name: ServerName, path: string, fields: [string, string]) {
+      const page = await context.newPage();
+      try {
+        await page.goto(`http://127.0.0.1:${ports[name]}${path}`, { timeout: 15_000 });
+        await page.fill(fields[0], DEMO_USER.username);
+        await page.fill(fields[1], DEMO_USER.password);
+        await Promise.all([page.waitForNavigation(), page.click("[type=submit]")]);
+        assert.equal(new URL(page.url()).pathname, path.startsWith("/admin") ? "/admin/" : "/");
+      } finally {
+        await page.close();
+      }
+    }
+
     async function sessionCookie() {
       const cookies = await context.cookies("http://127.0.0.1/");
       return cookies.find((cookie) => cookie.name === "sessionid");
@@ -99,12 +157,18 @@ if (!runtime.Bun && !runtime.Deno) {
       assert.deepEqual(await visit("bun"), { visits_django: 1, visits_deno: 1, visits_bun: 1 });
       await visit("node");
       await visit("hono");
+      await visit("fastify");
+      await visit("koa");
+      await visit("express");
       assert.deepEqual(await visit("django"), {
         visits_django: 2,
         visits_deno: 1,
         visits_bun: 1,
         visits_node: 1,
         visits_hono: 1,
+        visits_fastify: 1,
+        visits_koa: 1,
+        visits_express: 1,
       });
       assert.equal((await sessionCookie())?.value, cookie!.value, "the key never changed");
     });
@@ -113,13 +177,40 @@ if (!runtime.Bun && !runtime.Deno) {
       "a TypeScript logout deletes the cookie; a TypeScript-made cookie has Django's attributes",
       { timeout: 60_000 },
       async () => {
-        assert.deepEqual(await visit("deno", "/logout"), {});
+        assert.deepEqual(await logOut("deno"), {});
         assert.equal(await sessionCookie(), undefined);
         assert.deepEqual(await visit("bun"), { visits_bun: 1 });
         assertDjangoAttributes(await sessionCookie());
         assert.deepEqual(await visit("django"), { visits_bun: 1, visits_django: 1 });
-        assert.deepEqual(await visit("hono", "/logout"), {});
+        assert.deepEqual(await logOut("hono"), {});
         assert.equal(await sessionCookie(), undefined);
+        assert.deepEqual(await visit("fastify"), { visits_fastify: 1 });
+        assertDjangoAttributes(await sessionCookie());
+        assert.deepEqual(await visit("koa", "/logout"), {});
+        assert.equal(await sessionCookie(), undefined);
+        assert.deepEqual(await visit("express"), { visits_express: 1 });
+        assertDjangoAttributes(await sessionCookie());
+        assert.deepEqual(await visit("express", "/logout"), {});
+        assert.equal(await sessionCookie(), undefined);
+      },
+    );
+
+    test(
+      "the demo user logs in on a TypeScript server or Django's admin, and out anywhere",
+      { timeout: 90_000 },
+      async () => {
+        await logIn("bun", "/login", ["input[name=username]", "input[name=password]"]);
+        await assertUserEverywhere(DEMO_USER.username);
+        assert.deepEqual(await logOut("node"), {});
+        await assertUserEverywhere("anonymous");
+
+        await logIn("django", "/admin/login/", ["#id_username", "#id_password"]);
+        await assertUserEverywhere(DEMO_USER.username);
+        const page = await context.newPage();
+        await page.goto(`http://127.0.0.1:${ports.django}/`);
+        await Promise.all([page.waitForNavigation(), page.click("#logout")]);
+        await page.close();
+        await assertUserEverywhere("anonymous");
       },
     );
   });

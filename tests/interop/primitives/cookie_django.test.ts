@@ -13,16 +13,25 @@ from django.http.cookie import parse_cookie
 result = [sorted(parse_cookie(h).items()) for h in args]
 `;
 
+/** Python's output, or null where it refuses the value (a CookieError, see below). */
 const SERIALIZE = `
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 result = []
 for name, value, attrs in args:
     c = SimpleCookie()
-    c[name] = value
+    try:
+        c[name] = value
+    except CookieError:
+        result.append(None)
+        continue
     for k, v in attrs.items():
         c[name][k] = v
     result.append(c[name].OutputString())
 `;
+
+/** Whether newer Pythons' `http.cookies` refuse the value (`_control_character_re`, C0 and DEL). */
+const hasControl = (value: string) =>
+  [...value].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127);
 
 const HAND_PICKED = [
   "",
@@ -74,8 +83,15 @@ for (const version of DJANGO_VERSIONS) {
         ["sessionid", value, {}],
         ["sessionid", value, attrs],
       ]);
-      const expected = await django(version).run<string[]>(SERIALIZE, cases);
+      const expected = await django(version).run<(string | null)[]>(SERIALIZE, cases);
       for (const [i, [name, value, given]] of cases.entries()) {
+        // A security fix in Python's http.cookies (in trixie's 3.13, which runs Django 6.1; not yet in
+        // bookworm's 3.11) refuses control characters that it used to quote: only values Django can
+        // still send are compared, and a refusal has to be for that reason.
+        if (expected[i] === null) {
+          assert.ok(hasControl(value as string), `refused ${JSON.stringify(value)}`);
+          continue;
+        }
         const full = Object.keys(given as object).length > 0;
         const ours = serializeCookie(name as string, value as string, {
           ...(full

@@ -36,6 +36,7 @@ const DIFFERENCES: Partial<Record<DjangoVersion, Record<string, unknown>>> = {
   // DEFAULT_HASHING_ALGORITHM was a 3.1–3.2 transition setting, removed in 4.0.
   "4.2": { DEFAULT_HASHING_ALGORITHM: "<missing>" },
   "5.2": { DEFAULT_HASHING_ALGORITHM: "<missing>" },
+  "6.1": { DEFAULT_HASHING_ALGORITHM: "<missing>" },
 };
 
 const ours = djangoSettings({ SECRET_KEY: "django-insecure-test-key" });

@@ -34,7 +34,7 @@ interface Vectors {
   sessions: { json: string; token: string }[];
 }
 
-for (const file of ["django-5.2", "django-4.2", "django-3.2", "django-3.2-sha1"]) {
+for (const file of ["django-6.1", "django-5.2", "django-4.2", "django-3.2", "django-3.2-sha1"]) {
   const url = new URL(`../../golden/${file}.json`, import.meta.url);
   const v: Vectors = JSON.parse(readFileSync(url, "utf8"));
   const now = () => v.now * 1000;
