@@ -227,8 +227,7 @@ export function makePassword(
     password = new TextDecoder("utf-8", { fatal: true }).decode(password);
   }
   if (typeof password !== "string") {
-    const type = password === undefined ? "NoneType" : typeof password;
-    throw new TypeError(`Password must be a string or bytes, got ${type}.`);
+    throw new TypeError(`Password must be a string or bytes, got ${pythonType(password)}.`);
   }
   if (LONE_SURROGATE.test(password)) {
     throw new TypeError("Password must be a string or bytes: it holds a lone surrogate");
@@ -242,6 +241,17 @@ export function makePassword(
     ? hasher
     : withIterations(hasher, options.iterations);
   return chosen.encode(password, options.salt ?? chosen.salt());
+}
+
+/** The Python type a JSON-ish value would have, for Django's error messages. */
+function pythonType(value: unknown): string {
+  if (value === undefined) return "NoneType";
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  if (typeof value === "boolean") return "bool";
+  if (Array.isArray(value)) return "list";
+  if (typeof value !== "object") return typeof value;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null ? "dict" : value!.constructor.name;
 }
 
 function withIterations(hasher: PasswordHasher, iterations: number): PasswordHasher {

@@ -107,3 +107,17 @@ for (const version of DJANGO_VERSIONS) {
     });
   });
 }
+
+test("a database that is down answers 503 with the retryAfter option (StoreUnavailable)", async () => {
+  const { default: postgres } = await import("postgres");
+  const { PostgresBackend } = await import("../../../src/stores/postgres.ts");
+  const down = postgres("postgres://postgres@127.0.0.1:1/test", { max: 1, connect_timeout: 2 });
+  const app = new Hono<SessionEnv>()
+    .use(djangoSession({ backend: new PostgresBackend(down, { SECRET_KEY }), retryAfter: 2 }))
+    .get("/", async (c) => c.text(String((await c.var.session.load()).get("n"))));
+  const response = await app.request("/", { headers: { cookie: `sessionid=${"a".repeat(32)}` } });
+  assert.equal(response.status, 503);
+  assert.equal(response.headers.get("retry-after"), "2");
+  assert.equal(response.headers.get("set-cookie"), null);
+  await down.end();
+});
