@@ -43,6 +43,7 @@ export { SessionBackend } from "./src/session/backend.ts";
 export { decodeSession, encodeSession, type SessionCodecOptions } from "./src/session/codec.ts";
 export { isValidSessionKey, newSessionKey } from "./src/session/keys.ts";
 export type { SessionContext, SessionOptions, UserLoader } from "./src/http/with_session.ts";
+export type { ErrorResponseOptions } from "./src/http/error_response.ts";
 export type { CsrfFailureView, RequestOptions } from "./src/adapters/request.ts";
 export {
   type RequestContext,
