@@ -83,12 +83,19 @@ export async function startServer(script: string, mode: string, port: number): P
   };
 }
 
+/** A framework whose three servers are one script in three modes. */
+function framework(name: string, script: string, baselineScript = script): Framework {
+  return {
+    name,
+    ours: (port) => startServer(script, "ours", port),
+    raw: (port) => startServer(script, "raw", port),
+    baseline: (port) => startServer(baselineScript, "baseline", port),
+  };
+}
+
 /** The frameworks measured, in order. */
 export const FRAMEWORKS: Framework[] = [
-  {
-    name: "express",
-    ours: (port) => startServer("bench/express_server.ts", "ours", port),
-    raw: (port) => startServer("bench/express_server.ts", "raw", port),
-    baseline: (port) => startServer("bench/http_express.ts", "baseline", port),
-  },
+  framework("express", "bench/express_server.ts", "bench/http_express.ts"),
+  framework("fastify", "bench/fastify_server.ts"),
+  framework("koa", "bench/koa_server.ts"),
 ];

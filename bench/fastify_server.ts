@@ -1,5 +1,5 @@
 /**
- * Fastify for bench/fastify_koa.bench.ts (and bench/node_frameworks.bench.ts), in one MODE:
+ * Fastify for bench/node_frameworks.bench.ts, in one MODE:
  * - `ours`: the djangoSession plugin, `/static` (never touches the session), `/read` (loads the
  *   Django session, answers `n`), `/write` (changes it; the plugin saves it);
  * - `raw`: no session layer, `/read` does one postgres.js select of the session row;

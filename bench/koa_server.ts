@@ -1,5 +1,5 @@
 /**
- * Koa for bench/fastify_koa.bench.ts (and bench/node_frameworks.bench.ts), in one MODE:
+ * Koa for bench/node_frameworks.bench.ts, in one MODE:
  * - `ours`: the djangoSession middleware, `/static`, `/read` (answers the Django session's `n`),
  *   `/write` (changes it; the middleware saves it);
  * - `raw`: no session layer, `/read` does one postgres.js select of the session row;

@@ -148,7 +148,10 @@ async function inspectSigned(value: string, keys: Keys): Promise<Inspection> {
       };
     }
   }
-  return readPayload(result, () => decodePayload(payload, keys.maxDecompressedBytes));
+  return readPayload(
+    result,
+    () => decodePayload(payload, payload.length, keys.maxDecompressedBytes),
+  );
 }
 
 function readPayload(result: Inspection, read: () => unknown): Inspection {
