@@ -14,28 +14,16 @@ import {
   type Settings,
 } from "../settings/settings.ts";
 import { expiryAge, expiryDate, storedExpiry } from "./expiry.ts";
-import type { SessionData, SessionStore } from "./store.ts";
+import { put, type SessionData, type SessionStore } from "./store.ts";
 
 /** Django's `TEST_COOKIE_NAME` / `TEST_COOKIE_VALUE`. */
 const TEST_COOKIE = "testcookie";
 const TEST_COOKIE_VALUE = "worked";
 const EXPIRY = "_session_expiry";
 
-/**
- * Stores `value` under `key` as an own property even for `__proto__`, which plain assignment would
- * take as the prototype: every key is a plain key, as in Django's dict and in `JSON.parse`.
- */
-function put(data: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
-}
-
 /** Options of {@linkcode Session.save}. */
 export interface SaveOptions {
-  /**
-   * Write even when nothing changed (Django's `SESSION_SAVE_EVERY_REQUEST`).
-   *
-   * @default {false}
-   */
+  /** Write even when nothing changed (Django's `SESSION_SAVE_EVERY_REQUEST`). @default {false} */
   force?: boolean;
 }
 
@@ -50,7 +38,6 @@ export interface SaveOptions {
  * ```ts
  * import { PGlite } from "@electric-sql/pglite";
  * import { createSessionTable, PostgresBackend } from "@django-interop/session/postgres";
- *
  * const db = new PGlite();
  * await createSessionTable(db);
  * const backend = new PostgresBackend<{ visits: number }>(db, { SECRET_KEY: "django-insecure-key" });

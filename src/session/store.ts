@@ -53,3 +53,15 @@ export interface SessionStore {
   /** Deletes every expired session (Django's `clearsessions`); resolves with how many it deleted. */
   clearExpired(): Promise<number>;
 }
+
+/**
+ * Stores `value` under `key` as an own property even for `__proto__`, which plain assignment would
+ * take as the prototype: every key is a plain key, as in Django's dict and in `JSON.parse`.
+ *
+ * @param data the session data
+ * @param key the key
+ * @param value the value
+ */
+export function put(data: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
+}
