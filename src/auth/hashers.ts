@@ -15,12 +15,12 @@
  * @module
  */
 import { UnsupportedHasher } from "../errors.ts";
-import type { DjangoSettings } from "../settings/settings.ts";
+import { type DjangoSettings, resolveSettings, type Settings } from "../settings/settings.ts";
 import type { PasswordHasher } from "../settings/password_hasher.ts";
 import { builtInHashers, pbkdf2Hasher, randomSalt } from "./pbkdf2.ts";
 
 /** The settings the hashing functions read. */
-export type HasherSettings = Pick<DjangoSettings, "PASSWORD_HASHERS" | "hashers" | "djangoVersion">;
+export type HasherSettings = Settings;
 
 /** Django's `UNUSABLE_PASSWORD_PREFIX`: `set_unusable_password()` writes "!" + random text. */
 const UNUSABLE_PASSWORD_PREFIX = "!";
@@ -30,7 +30,8 @@ const UNUSABLE_SUFFIX_LENGTH = 40;
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Django's hashers by path, as far as the settings give them; the preferred one first. */
-function hashersOf(settings: HasherSettings): PasswordHasher[] {
+function hashersOf(input: HasherSettings): PasswordHasher[] {
+  const settings: DjangoSettings = resolveSettings(input);
   const given = new Map(settings.hashers.map((h) => [h.path, h]));
   for (const builtIn of builtInHashers(settings.djangoVersion)) {
     if (!given.has(builtIn.path)) given.set(builtIn.path, builtIn);
