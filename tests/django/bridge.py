@@ -31,6 +31,7 @@ defaults = {
 defaults.update(json.loads(sys.argv[1]))
 settings.configure(**defaults)
 django.setup()
+import django.db  # noqa: E402
 
 out = sys.stdout
 sys.stdout = sys.stderr  # stray prints must not break the protocol
@@ -43,5 +44,11 @@ for line in sys.stdin:
     except Exception as error:  # reported to the test, which fails with it
         answer = {"id": request["id"], "ok": False, "error": f"{type(error).__name__}: {error}",
                   "traceback": traceback.format_exc()}
+    # Bun runs every test file in one process, so these processes all live until the end: a server
+    # connection held between requests would exhaust PostgreSQL's max_connections. SQLite's stay
+    # (an in-memory database, or a lock a test holds across requests, lives in its connection).
+    for connection in django.db.connections.all():
+        if connection.vendor != "sqlite":
+            connection.close()
     out.write(json.dumps(answer, default=str) + "\n")
     out.flush()
