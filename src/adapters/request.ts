@@ -8,7 +8,7 @@
  */
 import type { CsrfFailure } from "../errors.ts";
 import { commitSession, sessionKeyOf } from "../http/respond.ts";
-import { errorResponse } from "../http/error_response.ts";
+import { errorResponse, type ErrorResponseOptions } from "../http/error_response.ts";
 import { lazyUser, type SessionOptions, withCookies } from "../http/with_session.ts";
 import { type RequestMessages, requestMessages } from "../messages/request_messages.ts";
 import { csrfCheck, type CsrfOutcome } from "../csrf/check.ts";
@@ -113,7 +113,7 @@ export async function closeRequest<T extends SessionData, U>(
  * @returns the response
  * @throws {unknown} `error`, when it is not a session error
  */
-export function failedRequest(error: unknown, options: RequestOptions): Response {
+export function failedRequest(error: unknown, options: ErrorResponseOptions): Response {
   const response = errorResponse(error, options);
   if (response === null) throw error;
   return response;

@@ -46,7 +46,9 @@ export interface Pbkdf2Hasher extends PasswordHasher {
  */
 export function pbkdf2Iterations(version: string): number {
   const v = Number(version);
-  return ITERATIONS.findLast(([since]) => since <= v + 1e-9)?.[1] ?? ITERATIONS[0][1];
+  let iterations = ITERATIONS[0][1];
+  for (const [since, count] of ITERATIONS) if (since <= v + 1e-9) iterations = count;
+  return iterations;
 }
 
 function parse(encoded: string): { iterations: number; salt: string; hash: string } | null {
