@@ -1,17 +1,28 @@
 /**
- * One request through Django's default middleware order, for the fetch-style adapters
- * (`withSession`, Hono): `SessionMiddleware` then `CsrfViewMiddleware` before the handler, and
- * their `process_response` in reverse order after it — CSRF first, since with `CSRF_USE_SESSIONS`
- * it writes into the session the session's commit then saves.
+ * One request through Django's default middleware order, for every adapter: `SessionMiddleware`
+ * then `CsrfViewMiddleware` (and `MessageMiddleware`'s storage) before the handler, and their
+ * `process_response` in reverse order after it — messages and CSRF first, since they may write into
+ * the session the session's commit then saves. Fetch-style adapters (`withSession`, Hono) use
+ * {@linkcode openRequest}/{@linkcode closeRequest}; those with a mutable response (Express,
+ * Fastify, Koa) {@linkcode openRequestLine}/{@linkcode closeHeaders}.
  *
  * @module
  */
 import type { CsrfFailure } from "../errors.ts";
-import { commitSession, sessionKeyOf } from "../http/respond.ts";
+import {
+  commitHeadersNow,
+  commitSession,
+  type HeaderUpdate,
+  headerUpdates,
+  type HeaderValue,
+  type SessionHeaders,
+  sessionKeyOfHeader,
+} from "../http/respond.ts";
 import { errorResponse, type ErrorResponseOptions } from "../http/error_response.ts";
 import { lazyUser, type SessionOptions, withCookies } from "../http/with_session.ts";
 import { type RequestMessages, requestMessages } from "../messages/request_messages.ts";
-import { csrfCheck, type CsrfOutcome } from "../csrf/check.ts";
+import { csrfCheck, type CsrfOutcome, type CsrfRequest } from "../csrf/check.ts";
+import { headerOf, type HeaderSource } from "../csrf/origin.ts";
 import { commitCsrf, csrfFailureResponse } from "../csrf/commit.ts";
 import { formTokenReader } from "../csrf/form.ts";
 import type { Session } from "../session/session.ts";
@@ -44,27 +55,62 @@ export interface OpenRequest<T extends SessionData, U> {
   messages: RequestMessages;
 }
 
+/** A request as the middleware reads it, whatever object the framework hands out. */
+export interface RequestLine {
+  /** The method, e.g. `"POST"`. */
+  method: string;
+  /** The absolute URL, with the scheme the framework reports (its proxy settings applied). */
+  url: string;
+  /** A `Headers`, or Node's lowercase header object. */
+  headers: HeaderSource;
+  /**
+   * The `csrfmiddlewaretoken` form field, or a function reading it (called only for a POST that
+   * reaches the token check); `null` when the body is no parsed form.
+   */
+  formToken: CsrfRequest["formToken"];
+}
+
 /**
- * The "before" step: the lazy session, the lazy user, the CSRF check.
+ * The "before" step for a fetch `Request`: {@linkcode openRequestLine} with the form token read
+ * from a clone of the body.
  *
  * @param request the request
  * @param options the backend, the user loader
  * @param exempt whether the route is CSRF-exempt
  * @returns the request's state
  */
-export async function openRequest<T extends SessionData, U>(
+export function openRequest<T extends SessionData, U>(
   request: Request,
   options: RequestOptions<T, U>,
   exempt: boolean,
 ): Promise<OpenRequest<T, U>> {
+  const { method, url, headers } = request;
+  const line = { method, url, headers, formToken: formTokenReader(request) };
+  return openRequestLine(line, options, exempt);
+}
+
+/**
+ * The "before" step: the lazy session, the lazy user, the messages, the CSRF check.
+ *
+ * @param line the method, URL, headers and form token
+ * @param options the backend, the user loader
+ * @param exempt whether the route is CSRF-exempt
+ * @returns the request's state
+ * @throws {StoreUnavailable} when `CSRF_USE_SESSIONS` and the session cannot be loaded
+ */
+export async function openRequestLine<T extends SessionData, U>(
+  line: RequestLine,
+  options: RequestOptions<T, U>,
+  exempt: boolean,
+): Promise<OpenRequest<T, U>> {
   const { backend } = options;
-  const key = sessionKeyOf(request, backend.settings);
+  const cookie = headerOf(line.headers, "cookie");
+  const key = sessionKeyOfHeader(cookie, backend.settings);
   const session = backend.getSession(key);
   const user = lazyUser(session as Session<SessionData>, options.user);
-  const { method, url, headers } = request;
-  const formToken = formTokenReader(request);
+  const { method, url, headers, formToken } = line;
   const csrf = await csrfCheck({ method, url, headers, formToken, exempt }, session);
-  const messages = requestMessages(session, headers.get("cookie"));
+  const messages = requestMessages(session, cookie);
   return { session, user, cookieSent: key !== null, csrf, messages };
 }
 
@@ -101,6 +147,46 @@ export async function closeRequest<T extends SessionData, U>(
   const cookies = await open.messages.commit();
   const withCsrf = commitCsrf(open.csrf.csrf, response, session.settings);
   return withCookies(await commitSession(session, withCsrf, open.cookieSent), cookies);
+}
+
+/**
+ * The "after" step for a mutable response (Node's `ServerResponse`, Fastify's `reply`, Koa's
+ * `ctx`): the messages' cookies, the CSRF cookie (or `_csrftoken` in the session), then the
+ * session's commit, as the header values to set. Synchronous when nothing is saved, so a held
+ * response can leave at once; nothing for a status below 200 (an upgrade).
+ *
+ * @param open the request's state
+ * @param status the response status
+ * @param current reads the response's current value of a header
+ * @returns `[name, value]` pairs, each replacing the header's value
+ * @throws {SessionInterrupted} when the session was deleted meanwhile (answer 400)
+ * @throws {StoreUnavailable} when a store is down (answer 503)
+ */
+export function closeHeaders<T extends SessionData, U>(
+  open: OpenRequest<T, U>,
+  status: number,
+  current: (header: "set-cookie" | "vary") => HeaderValue,
+): HeaderUpdate[] | Promise<HeaderUpdate[]> {
+  if (status < 200) return [];
+  if (!open.messages.pending) return afterMessages(open, status, current, []);
+  return open.messages.commit().then((cookies) => afterMessages(open, status, current, cookies));
+}
+
+function afterMessages<T extends SessionData, U>(
+  open: OpenRequest<T, U>,
+  status: number,
+  current: (header: "set-cookie" | "vary") => HeaderValue,
+  cookies: string[],
+): HeaderUpdate[] | Promise<HeaderUpdate[]> {
+  const { settings } = open.session;
+  const csrf = open.csrf.csrf.commit();
+  const updates = (session: SessionHeaders) =>
+    headerUpdates(current, cookies, [
+      [settings.CSRF_COOKIE_NAME, csrf],
+      [settings.SESSION_COOKIE_NAME, session],
+    ]);
+  const session = commitHeadersNow(open.session, open.cookieSent, status);
+  return session instanceof Promise ? session.then(updates) : updates(session);
 }
 
 /**

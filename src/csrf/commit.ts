@@ -104,9 +104,24 @@ export function commitCsrf(
  * ```
  */
 export function csrfFailureResponse(reason: string): Response {
-  const body = `Forbidden (403)\nCSRF verification failed. Request aborted.\n\n${reason}\n`;
-  return new Response(body, {
+  return new Response(csrfFailureBody(reason), {
     status: 403,
     headers: { "content-type": "text/plain; charset=utf-8" },
   });
+}
+
+/**
+ * The plain-text body of {@linkcode csrfFailureResponse}, for frameworks that answer through their
+ * own response object (send it with status 403 and `text/plain; charset=utf-8`).
+ *
+ * @param reason Django's reason
+ * @returns the body
+ * @example
+ * ```ts
+ * import { csrfFailureBody } from "@django-interop/session/csrf";
+ * console.log(csrfFailureBody("CSRF cookie not set.").split("\n")[1]); // CSRF verification failed. Request aborted.
+ * ```
+ */
+export function csrfFailureBody(reason: string): string {
+  return `Forbidden (403)\nCSRF verification failed. Request aborted.\n\n${reason}\n`;
 }

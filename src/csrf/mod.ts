@@ -63,7 +63,13 @@ export {
   type CsrfOutcome,
   type CsrfRequest,
 } from "./check.ts";
-export { commitCsrf, csrfCommit, csrfFailureResponse, serializeCsrfCookie } from "./commit.ts";
+export {
+  commitCsrf,
+  csrfCommit,
+  csrfFailureBody,
+  csrfFailureResponse,
+  serializeCsrfCookie,
+} from "./commit.ts";
 export { CSRF_FORM_FIELD, formTokenReader } from "./form.ts";
 export {
   CSRF_REASONS,

@@ -179,15 +179,38 @@ export function sessionHeaderUpdates(
   headers: SessionHeaders,
   current: (header: "set-cookie" | "vary") => HeaderValue,
   name: string,
-): [header: "set-cookie" | "vary", value: string | string[]][] {
-  const updates: [header: "set-cookie" | "vary", value: string | string[]][] = [];
-  if (headers.setCookie !== null) {
-    updates.push([
-      "set-cookie",
-      withSessionCookie(list(current("set-cookie")), headers.setCookie, name),
-    ]);
+): HeaderUpdate[] {
+  return headerUpdates(current, [], [[name, headers]]);
+}
+
+/** A header to set on a mutable response, and its whole new value. */
+export type HeaderUpdate = [header: "set-cookie" | "vary", value: string | string[]];
+
+/**
+ * {@linkcode sessionHeaderUpdates} for several middleware at once (messages, CSRF, session):
+ * `added` cookies are appended, each named cookie replaces the response's own of that name, and
+ * `Vary` gets `Cookie` when any of them asks.
+ *
+ * @param current reads the response's current value of a header
+ * @param added `Set-Cookie` values to append (the messages storage's)
+ * @param named `[cookie name, what its commit asked for]`, in the order Django sets them
+ * @returns `[name, value]` pairs to set, none when nothing changes
+ */
+export function headerUpdates(
+  current: (header: "set-cookie" | "vary") => HeaderValue,
+  added: readonly string[],
+  named: readonly [name: string, headers: SessionHeaders][],
+): HeaderUpdate[] {
+  const updates: HeaderUpdate[] = [];
+  const setting = named.filter(([, headers]) => headers.setCookie !== null);
+  if (added.length > 0 || setting.length > 0) {
+    let cookies = [...list(current("set-cookie")), ...added];
+    for (const [name, { setCookie }] of setting) {
+      cookies = withSessionCookie(cookies, setCookie!, name);
+    }
+    updates.push(["set-cookie", cookies]);
   }
-  if (headers.vary) {
+  if (named.some(([, headers]) => headers.vary)) {
     const vary = list(current("vary"));
     updates.push(["vary", varyOnCookie(vary.length ? vary.join(", ") : null)]);
   }

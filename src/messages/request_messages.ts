@@ -97,6 +97,11 @@ export class RequestMessages {
     return this.#used;
   }
 
+  /** Whether {@linkcode RequestMessages.commit} has anything to do (read, added, or a cookie due). */
+  get pending(): boolean {
+    return this.#used || this.#addedNew || this.#cookies.length > 0;
+  }
+
   get #store(): Storage {
     return this.#storage ??= this.#open({
       setCookie: (header) => void this.#cookies.push(header),
