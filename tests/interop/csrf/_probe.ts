@@ -3,6 +3,8 @@
  * stack, tests/django/csrf_site.py) and to a TypeScript service, and what each answered: the
  * status, the CSRF reason, the cookies set and `Vary`.
  */
+import { Buffer } from "node:buffer";
+import { type IncomingMessage, request as httpRequest } from "node:http";
 import type { Django, DjangoVersion } from "../../_django.ts";
 
 /** A request as both sides receive it (host `testserver` unless `host` says otherwise). */
@@ -133,4 +135,47 @@ export function pair(setCookie: string | undefined): string {
 /** The value of a `Set-Cookie`. */
 export function valueOf(setCookie: string | undefined): string {
   return pair(setCookie).split("=").slice(1).join("=");
+}
+
+/**
+ * A fetch-style handler that forwards each request over real HTTP to a server on `port` (for
+ * {@linkcode toService} against a framework listening on a port): the URL's host goes in `Host`,
+ * and an `https` URL sends `X-Forwarded-Proto: https` (configure the framework to trust it).
+ *
+ * @param port the server's port on 127.0.0.1
+ * @returns the forwarding handler
+ */
+export function overHttp(port: number): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const url = new URL(request.url);
+    const headers: Record<string, string | string[]> = { host: url.host };
+    request.headers.forEach((value, name) => void (headers[name] = value));
+    if (url.protocol === "https:") headers["x-forwarded-proto"] = "https";
+    const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+    if (body) headers["content-length"] = String(body.length);
+    const answer = await new Promise<IncomingMessage>((resolve, reject) => {
+      const sent = httpRequest(
+        {
+          host: "127.0.0.1",
+          port,
+          method: request.method,
+          path: url.pathname + url.search,
+          headers,
+        },
+        resolve,
+      );
+      sent.on("error", reject);
+      sent.end(body);
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of answer) chunks.push(chunk as Buffer);
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      for (const each of [value ?? []].flat()) responseHeaders.append(name, each);
+    }
+    return new Response(new Uint8Array(Buffer.concat(chunks)), {
+      status: answer.statusCode,
+      headers: responseHeaders,
+    });
+  };
 }
