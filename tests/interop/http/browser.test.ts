@@ -34,6 +34,8 @@ const SERVERS: ServerName[] = [
   "express",
 ];
 
+const WITH_CSRF = new Set<ServerName>(["deno", "bun", "node", "hono"]);
+
 if (!runtime.Bun && !runtime.Deno) {
   describe("one browser session across Django, Deno, Bun, Node, Hono, Fastify, Koa and Express", () => {
     const dir = tempDirectory("browser");
@@ -192,6 +194,48 @@ if (!runtime.Bun && !runtime.Deno) {
         assertDjangoAttributes(await sessionCookie());
         assert.deepEqual(await visit("express", "/logout"), {});
         assert.equal(await sessionCookie(), undefined);
+      },
+    );
+
+    test(
+      "a token from Django's admin login page passes every TypeScript POST; one from a TypeScript form logs in to Django's admin",
+      { timeout: 90_000 },
+      async () => {
+        const { request } = context; // shares the browser's cookies: one csrftoken for every port
+        const post = (name: ServerName, path: string, form: Record<string, string>) =>
+          request.post(`http://127.0.0.1:${ports[name]}${path}`, {
+            form,
+            headers: { origin: `http://127.0.0.1:${ports[name]}` },
+            maxRedirects: 0,
+          });
+        const tokenOf = async (name: ServerName, path: string) => {
+          const page = await request.get(`http://127.0.0.1:${ports[name]}${path}`);
+          const match = (await page.text()).match(/name="csrfmiddlewaretoken" value="([^"]+)"/);
+          assert.ok(match, `${name}${path} renders a token`);
+          return match[1];
+        };
+        for (const name of SERVERS.filter((server) => WITH_CSRF.has(server))) {
+          const djangos = await tokenOf("django", "/admin/login/");
+          assert.equal(
+            (await post(name, "/logout", { csrfmiddlewaretoken: djangos })).status(),
+            200,
+          );
+          const forged = await post(name, "/logout", { csrfmiddlewaretoken: "a".repeat(64) });
+          assert.equal(forged.status(), 403, `${name} refuses a forged token`);
+
+          const ours = await tokenOf(name, "/login");
+          const login = await post("django", "/admin/login/?next=/admin/", {
+            csrfmiddlewaretoken: ours,
+            ...DEMO_USER,
+          });
+          assert.equal(login.status(), 302, `Django's admin accepts ${name}'s token`);
+          assert.equal(login.headers().location, "/admin/");
+          assert.equal(await shownUser(name), DEMO_USER.username);
+          // Django's login rotated the secret, as ours does: the next form needs a new token.
+          const fresh = await tokenOf(name, "/login");
+          assert.equal((await post(name, "/logout", { csrfmiddlewaretoken: fresh })).status(), 200);
+          assert.equal(await shownUser("django"), "anonymous");
+        }
       },
     );
 
