@@ -252,9 +252,21 @@ export function djangoAtLeast(
   settings: Pick<DjangoSettings, "djangoVersion">,
   version: string,
 ): boolean {
-  const [a, b] = settings.djangoVersion.split(".").map(Number);
-  const [c, d] = version.split(".").map(Number);
-  return a > c || (a === c && b >= d);
+  return releaseNumber(settings.djangoVersion) >= releaseNumber(version);
+}
+
+// Asked several times per request (CSRF, messages, expiry): each release string is parsed once.
+const releases = new Map<string, number>();
+
+/** `"5.2"` → 5002, for comparison. */
+function releaseNumber(version: string): number {
+  let number = releases.get(version);
+  if (number === undefined) {
+    const [major, minor] = version.split(".").map(Number);
+    number = major * 1000 + minor;
+    releases.set(version, number);
+  }
+  return number;
 }
 
 const checked = new WeakSet<object>();

@@ -1,6 +1,7 @@
 /**
- * The frameworks bench/node_frameworks.bench.ts measures, and how to start their servers. Each entry
- * starts three servers in child processes (Node), on the port given, against `DATABASE_URL`:
+ * The frameworks bench/node_frameworks.bench.ts and bench/fetch_frameworks.bench.ts measure, and how
+ * to start their servers. Each entry starts up to three servers in child processes (on the runtime
+ * it names), on the port given, against `DATABASE_URL`:
  *
  * - `ours`: our adapter on the framework, routes `/static` (never touches the session), `/read`
  *   (loads the Django session, answers `n`) and `/write` (changes it, saved by the adapter);
@@ -30,15 +31,24 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** One framework's three server starters. */
+/** One framework's server starters (no `baseline` where no session library is usual there). */
 export interface Framework {
   name: string;
   ours(port: number): Promise<Server>;
   raw(port: number): Promise<Server>;
-  baseline(port: number): Promise<Server>;
+  baseline?(port: number): Promise<Server>;
 }
 
-/** What every server is given besides its port. */
+/** The runtimes a server script can run on. */
+export type Runtime = "node" | "deno" | "bun";
+
+const COMMANDS: Record<Runtime, string[]> = {
+  node: [process.execPath, "--import", "tsx"],
+  deno: [`${root}node_modules/.bin/deno`, "run", "-A"],
+  bun: [`${root}node_modules/.bin/bun`],
+};
+
+/** What every server is given besides its port (`DATABASE_URL`: the benchmark's own). */
 export const SERVER_ENV = {
   DATABASE_URL: "postgres://postgres@127.0.0.1:5432/bench_frameworks",
   DJANGO_SECRET_KEY: "django-insecure-bench",
@@ -47,11 +57,26 @@ export const SERVER_ENV = {
 const running = new Set<ChildProcess>();
 process.on("exit", () => running.forEach((child) => child.kill()));
 
-/** Starts `node --import tsx <script>` with `MODE` and `PORT`; resolves once it printed "ready". */
-export async function startServer(script: string, mode: string, port: number): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+/**
+ * Starts `<script>` on a runtime with `MODE`, `PORT` and `env`; resolves once it printed "ready".
+ *
+ * @param script the server script
+ * @param mode `ours`, `raw` or `baseline`
+ * @param port its port
+ * @param runtime the runtime to run it on
+ * @param env more environment (e.g. `FRAMEWORK`)
+ */
+export async function startServer(
+  script: string,
+  mode: string,
+  port: number,
+  runtime: Runtime = "node",
+  env: Record<string, string> = {},
+): Promise<Server> {
+  const [command, ...args] = COMMANDS[runtime];
+  const child = spawn(command, [...args, script], {
     cwd: root,
-    env: { ...process.env, ...SERVER_ENV, MODE: mode, PORT: String(port) },
+    env: { ...process.env, ...SERVER_ENV, ...env, MODE: mode, PORT: String(port) },
     stdio: ["ignore", "pipe", "inherit"],
   });
   running.add(child);
@@ -83,8 +108,8 @@ export async function startServer(script: string, mode: string, port: number): P
   };
 }
 
-/** A framework whose three servers are one script in three modes. */
-function framework(name: string, script: string, baselineScript = script): Framework {
+/** A Node framework whose three servers are one script in three modes. */
+function nodeFramework(name: string, script: string, baselineScript = script): Framework {
   return {
     name,
     ours: (port) => startServer(script, "ours", port),
@@ -93,9 +118,30 @@ function framework(name: string, script: string, baselineScript = script): Frame
   };
 }
 
-/** The frameworks measured, in order. */
-export const FRAMEWORKS: Framework[] = [
-  framework("express", "bench/express_server.ts", "bench/http_express.ts"),
-  framework("fastify", "bench/fastify_server.ts"),
-  framework("koa", "bench/koa_server.ts"),
+/** The Node frameworks measured, in order, each against its usual session library too. */
+export const NODE_FRAMEWORKS: Framework[] = [
+  nodeFramework("express", "bench/express_server.ts", "bench/http_express.ts"),
+  nodeFramework("fastify", "bench/fastify_server.ts"),
+  nodeFramework("koa", "bench/koa_server.ts"),
+];
+
+/** A fetch-style framework of bench/fetch_server.ts on one runtime: `ours` and `raw`. */
+function fetchFramework(framework: string, runtime: Runtime): Framework {
+  const env = { FRAMEWORK: framework };
+  return {
+    name: `${framework}/${runtime}`,
+    ours: (port) => startServer("bench/fetch_server.ts", "ours", port, runtime, env),
+    raw: (port) => startServer("bench/fetch_server.ts", "raw", port, runtime, env),
+  };
+}
+
+/** The fetch-style frameworks measured, each on the runtimes it serves. */
+export const FETCH_FRAMEWORKS: Framework[] = [
+  fetchFramework("withSession", "deno"),
+  fetchFramework("withSession", "bun"),
+  fetchFramework("withSession", "node"),
+  fetchFramework("hono", "deno"),
+  fetchFramework("hono", "bun"),
+  fetchFramework("hono", "node"),
+  fetchFramework("elysia", "bun"),
 ];

@@ -1,0 +1,21 @@
+/**
+ * Fetch-style adapters under load (bench/_frameworks.ts lists them): `withSession` on Deno.serve,
+ * Bun.serve and Node (@hono/node-server), Hono on each runtime, Elysia on Bun — each reading a
+ * Django session from PostgreSQL against the same server doing one raw postgres.js select per
+ * request (target ≥ 0.9×). How it measures: bench/_framework_load.ts; the servers:
+ * bench/fetch_server.ts.
+ *
+ *     node --import tsx bench/fetch_frameworks.bench.ts   (BENCH_SECONDS=5 BENCH_RUNS=3 by default)
+ *     FETCH_FRAMEWORKS=hono/deno,withSession/node …       (only some)
+ *
+ * bench-runtimes: node (it starts the servers itself)
+ */
+import { FETCH_FRAMEWORKS } from "./_frameworks.ts";
+import { runFrameworks } from "./_framework_load.ts";
+
+await runFrameworks(
+  "Fetch-style frameworks",
+  FETCH_FRAMEWORKS,
+  process.env.FETCH_FRAMEWORKS?.split(","),
+  { database: "bench_fetch_frameworks", firstPort: 18700 },
+);
