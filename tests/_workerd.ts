@@ -1,7 +1,8 @@
 /**
- * Cloudflare's `workerd` for the tests: a worker under tests/workers/ is bundled with esbuild (the
- * `workerd` export condition picks postgres.js's `cloudflare:sockets` build) and served on a free
- * loopback port by the binary the `workerd` npm package ships.
+ * Cloudflare's `workerd` for the tests: a worker under tests/workers/ is bundled with esbuild as
+ * Wrangler resolves packages (the `workerd` export condition picks postgres.js's
+ * `cloudflare:sockets` build; the `browser` field maps bcryptjs's Node `crypto` fallback away) and
+ * served on a free loopback port by the binary the `workerd` npm package ships.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -83,9 +84,8 @@ export async function serveWorker(options: WorkerOptions): Promise<RunningWorker
     join(root, `tests/workers/${options.name}.ts`),
     "--bundle",
     "--format=esm",
-    "--platform=neutral",
-    "--conditions=workerd,worker",
-    "--main-fields=module,main",
+    "--platform=browser",
+    "--conditions=workerd,worker,browser",
     "--external:node:*",
     "--external:cloudflare:*",
     "--log-level=warning",
