@@ -1,8 +1,9 @@
 /**
  * Cloudflare's `workerd` for the tests: a worker under tests/workers/ is bundled with esbuild as
- * Wrangler resolves packages (the `workerd` export condition picks postgres.js's
- * `cloudflare:sockets` build; the `browser` field maps bcryptjs's Node `crypto` fallback away) and
- * served on a free loopback port by the binary the `workerd` npm package ships.
+ * Wrangler bundles (esbuild's default `browser` platform, the `workerd`, `worker` and `browser`
+ * conditions): the `workerd` export condition picks postgres.js's `cloudflare:sockets` build, and
+ * the `browser` field maps bcryptjs's Node `crypto` fallback away. The bundle is served on a free
+ * loopback port by the binary the `workerd` npm package ships.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

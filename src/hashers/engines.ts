@@ -1,9 +1,14 @@
 /**
- * The memory-hard functions behind argon2 and scrypt: hash-wasm (WebAssembly, 3–5× faster than pure
+ * The engines behind argon2, scrypt and bcrypt: hash-wasm (WebAssembly, 3–5× faster than pure
  * JavaScript here, `bench/hashers.bench.ts`) where the runtime may compile WebAssembly, and
- * @noble/hashes where it may not (Cloudflare Workers refuse code generation) or where only it
- * speaks the format (argon2 version 0x10). Both are optional peer dependencies of `./hashers`,
- * loaded on first use.
+ * @noble/hashes (argon2, scrypt) and bcryptjs (bcrypt) where it may not, or where only they speak
+ * the input (argon2 version 0x10, the empty password, bcrypt past 72 bytes). All are optional peer
+ * dependencies of `./hashers`, loaded on first use.
+ *
+ * Cloudflare Workers are such a runtime: workerd refuses `WebAssembly.compile` of bytes ("Wasm code
+ * generation disallowed by embedder"; modules must be uploaded with the Worker), which is how
+ * hash-wasm starts, so Workers users get @noble/hashes and bcryptjs, for every hash
+ * (`tests/interop/auth/hashers_workerd.test.ts`; their CPU cost in `bench/hashers_workerd.bench.ts`).
  *
  * @module
  */
