@@ -6,18 +6,8 @@
  */
 import { checkPassword, makePassword } from "../../src/auth/hashers.ts";
 import { DjangoSessionError } from "../../src/errors.ts";
-import { type DjangoSettings, djangoSettings } from "../../src/settings/settings.ts";
-import {
-  argon2Hasher,
-  bcryptHasher,
-  bcryptSha256Hasher,
-  md5Hasher,
-  scryptHasher,
-  sha1Hasher,
-  unsaltedMd5Hasher,
-  unsaltedSha1Hasher,
-} from "../../src/hashers/mod.ts";
-import { cheapSettings, passwordHashers } from "../interop/auth/_hashers.ts";
+import type { DjangoSettings } from "../../src/settings/settings.ts";
+import { cheapSettings, djangoCostSettings } from "../interop/auth/_hashers.ts";
 
 /** What the test asks: `costs` picks the hashers' parameters. */
 type Call =
@@ -28,29 +18,10 @@ type Costs = "cheap" | "django";
 
 const settingsOf = new Map<string, DjangoSettings>();
 
-/** Every hasher of Django `version` at Django's costs (PBKDF2 at that release's iterations). */
-function djangoCosts(version: string): DjangoSettings {
-  return djangoSettings({
-    SECRET_KEY: "hasher-tests",
-    djangoVersion: version,
-    PASSWORD_HASHERS: passwordHashers(version),
-    hashers: [
-      argon2Hasher(),
-      bcryptSha256Hasher(),
-      bcryptHasher(),
-      scryptHasher(),
-      md5Hasher(),
-      sha1Hasher(),
-      unsaltedSha1Hasher(),
-      unsaltedMd5Hasher(),
-    ],
-  });
-}
-
 function settings(version: string, costs: Costs): DjangoSettings {
   const key = `${costs} ${version}`;
   if (!settingsOf.has(key)) {
-    settingsOf.set(key, costs === "cheap" ? cheapSettings(version) : djangoCosts(version));
+    settingsOf.set(key, costs === "cheap" ? cheapSettings(version) : djangoCostSettings(version));
   }
   return settingsOf.get(key)!;
 }

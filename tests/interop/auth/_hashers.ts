@@ -2,7 +2,7 @@
  * The password hashers every hasher test runs, with costs lowered on both sides (class attributes
  * in Django, options here) so the suites stay fast; the formats are the same. Used by
  * `hashers.test.ts` on each runtime and by the Worker of `hashers_workerd.test.ts` inside workerd,
- * so it imports nothing from `node:`.
+ * so it imports nothing from `node:`; that Worker also runs Django's own costs.
  */
 import { type DjangoSettings, djangoSettings } from "../../../src/settings/settings.ts";
 import { pbkdf2Hasher } from "../../../src/auth/pbkdf2.ts";
@@ -56,6 +56,30 @@ export function presentHashers(version: string): [string, string, number][] {
 /** `PASSWORD_HASHERS` of Django `version`: every hasher it ships. */
 export function passwordHashers(version: string): string[] {
   return presentHashers(version).map(([, cls]) => P + cls);
+}
+
+/**
+ * Every hasher Django `version` ships, at Django's own costs (PBKDF2 at that release's iterations).
+ *
+ * @param version Django's `"major.minor"`
+ * @returns the settings
+ */
+export function djangoCostSettings(version: string): DjangoSettings {
+  return djangoSettings({
+    SECRET_KEY: "hasher-tests",
+    djangoVersion: version,
+    PASSWORD_HASHERS: passwordHashers(version),
+    hashers: [
+      argon2Hasher(),
+      bcryptSha256Hasher(),
+      bcryptHasher(),
+      scryptHasher(),
+      md5Hasher(),
+      sha1Hasher(),
+      unsaltedSha1Hasher(),
+      unsaltedMd5Hasher(),
+    ],
+  });
 }
 
 /**
