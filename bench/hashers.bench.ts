@@ -11,79 +11,14 @@
  *
  * BENCH_RUNS (default 3) checks per hasher and side; the median is reported.
  */
-import { spawnSync } from "node:child_process";
 import { argon2idAsync } from "@noble/hashes/argon2.js";
 import { scryptAsync } from "@noble/hashes/scrypt.js";
 import bcryptjs from "bcryptjs";
 import { checkPassword } from "../src/auth/hashers.ts";
-import { djangoSettings } from "../src/settings/settings.ts";
-import {
-  argon2Hasher,
-  bcryptHasher,
-  bcryptSha256Hasher,
-  md5Hasher,
-  scryptHasher,
-} from "../src/hashers/mod.ts";
+import { BENCH_SETTINGS, djangoHashes, median, PASSWORD } from "./_django_hashers.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const PASSWORD = "correct horse battery staple";
-const P = "django.contrib.auth.hashers.";
-const CLASSES = [
-  "PBKDF2PasswordHasher",
-  "PBKDF2SHA1PasswordHasher",
-  "Argon2PasswordHasher",
-  "BCryptSHA256PasswordHasher",
-  "BCryptPasswordHasher",
-  "ScryptPasswordHasher",
-  "MD5PasswordHasher",
-];
-const DJANGO = `
-import json, statistics, sys, time
-import django
-from django.conf import settings
-settings.configure(SECRET_KEY="bench", PASSWORD_HASHERS=${
-  JSON.stringify(CLASSES.map((c) => P + c))
-})
-django.setup()
-from django.contrib.auth import hashers as h
-out = {}
-for hasher in h.get_hashers():
-    encoded = h.make_password(${JSON.stringify(PASSWORD)}, hasher=hasher.algorithm)
-    times = []
-    for _ in range(${RUNS}):
-        t = time.perf_counter(); assert h.check_password(${JSON.stringify(PASSWORD)}, encoded)
-        times.append((time.perf_counter() - t) * 1000)
-    out[hasher.algorithm] = [encoded, statistics.median(times)]
-print(json.dumps(out))
-`;
-
-const django = spawnSync("/usr/bin/python3", ["-c", DJANGO], {
-  encoding: "utf8",
-  env: {
-    ...process.env,
-    PYTHONPATH: new URL("../.cache/django/5.2/root/usr/lib/python3/dist-packages", import.meta.url)
-      .pathname,
-  },
-});
-if (django.status !== 0) throw new Error(django.stderr);
-const theirs: Record<string, [string, number]> = JSON.parse(django.stdout);
-
-const settings = djangoSettings({
-  SECRET_KEY: "bench",
-  PASSWORD_HASHERS: CLASSES.map((c) => P + c),
-  hashers: [argon2Hasher(), bcryptSha256Hasher(), bcryptHasher(), scryptHasher(), md5Hasher()],
-});
-
-async function median(op: () => Promise<unknown>): Promise<number> {
-  await op(); // warm-up: the first call loads the library
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await op();
-    times.push(performance.now() - started);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
-}
+const theirs = djangoHashes(RUNS);
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 /** The other libraries, on the same hashes, verifying by recomputing as our hashers do. */
@@ -109,11 +44,11 @@ console.log(`password hashers on ${runtime}: check_password, ms (median of ${RUN
 console.log("| hasher | ours | Django 5.2 | Django / ours | other library | its ms |");
 console.log("| --- | --- | --- | --- | --- | --- |");
 for (const [algorithm, [encoded, djangoMs]] of Object.entries(theirs)) {
-  const ours = await median(async () => {
-    if (!(await checkPassword(PASSWORD, encoded, settings)).ok) throw new Error(algorithm);
+  const ours = await median(RUNS, async () => {
+    if (!(await checkPassword(PASSWORD, encoded, BENCH_SETTINGS)).ok) throw new Error(algorithm);
   });
   const alternative = ALTERNATIVES[algorithm];
-  const other = alternative ? await median(() => alternative[1](encoded)) : null;
+  const other = alternative ? await median(RUNS, () => alternative[1](encoded)) : null;
   console.log(
     `| ${algorithm} | ${ours.toPrecision(3)} | ${djangoMs.toPrecision(3)} | ` +
       `${(djangoMs / ours).toFixed(2)}× | ${alternative?.[0] ?? "—"} | ` +

@@ -271,16 +271,48 @@ export class ImproperlyConfigured extends DjangoSessionError {
   }
 }
 
+/** The `./hashers` factory of each Django hasher that is not built in. */
+const HASHER_FACTORIES: Record<string, string> = {
+  argon2: "argon2Hasher()",
+  bcrypt_sha256: "bcryptSha256Hasher()",
+  bcrypt: "bcryptHasher()",
+  scrypt: "scryptHasher()",
+  md5: "md5Hasher()",
+  sha1: "sha1Hasher()",
+  unsalted_sha1: "unsaltedSha1Hasher()",
+  unsalted_md5: "unsaltedMd5Hasher()",
+};
+
+/** Why crypt is not offered, and what a site does before it switches (docs/auth.md). */
+const CRYPT_REMEDY = 'Password hasher "crypt" (Django\'s CryptPasswordHasher, Unix crypt(3)) is ' +
+  "not supported: Django 5.0 removed it, Python 3.13 removed the crypt module, and no maintained " +
+  "JavaScript library implements it. Before switching, move these users off it in Django 4.2 or " +
+  "earlier: list another hasher first in PASSWORD_HASHERS and keep CryptPasswordHasher after it, " +
+  "so that Django re-hashes each password at its next login, or reset the passwords of the users " +
+  'whose password starts with "crypt$".';
+
+function unsupportedMessage(algorithm: string): string {
+  if (algorithm === "crypt") return CRYPT_REMEDY;
+  const factory = HASHER_FACTORIES[algorithm];
+  return factory
+    ? `Password hasher "${algorithm}" is not configured: add ${factory} from ` +
+      `"@django-interop/session/hashers" to the settings' hashers, and its Django class to ` +
+      "PASSWORD_HASHERS."
+    : `Password hasher "${algorithm}" is not configured: name one of PASSWORD_HASHERS.`;
+}
+
 /**
- * A password hash made by a Django hasher that Web Crypto cannot verify (argon2, bcrypt,
- * bcrypt_sha256, scrypt, md5, sha1, unsalted_md5, unsalted_sha1, crypt). Only `pbkdf2_sha256` and
- * `pbkdf2_sha1` are verified here; answering `false` instead would lock such users out silently.
+ * A password hash made by a Django hasher that the settings do not implement (argon2, bcrypt, …
+ * without its entry in `hashers`), or by Django's `CryptPasswordHasher`, which is not offered (see
+ * the message); also `makePassword` with a hasher that is not configured. Answering `false` instead
+ * would lock such users out silently. The message says what to do.
  *
  * @example
  * ```ts
  * import { UnsupportedHasher } from "@django-interop/session";
  * const error = new UnsupportedHasher("argon2");
  * console.log(error.algorithm, error.code); // argon2 UNSUPPORTED_HASHER
+ * console.log(error.message.includes("argon2Hasher()")); // true
  * ```
  */
 export class UnsupportedHasher extends DjangoSessionError {
@@ -293,12 +325,7 @@ export class UnsupportedHasher extends DjangoSessionError {
    * @param algorithm the algorithm named by the encoded password
    */
   constructor(algorithm: string) {
-    super(
-      "UNSUPPORTED_HASHER",
-      `Password hasher "${algorithm}" cannot be verified with Web Crypto: only pbkdf2_sha256 and ` +
-        "pbkdf2_sha1 are supported (with PBKDF2PasswordHasher first in PASSWORD_HASHERS, Django " +
-        "re-hashes the password at the user's next login there).",
-    );
+    super("UNSUPPORTED_HASHER", unsupportedMessage(algorithm));
     this.algorithm = algorithm;
   }
 }

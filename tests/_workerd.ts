@@ -1,6 +1,8 @@
 /**
- * Cloudflare's `workerd` for the tests: a worker under tests/workers/ is bundled with esbuild (the
- * `workerd` export condition picks postgres.js's `cloudflare:sockets` build) and served on a free
+ * Cloudflare's `workerd` for the tests: a worker under tests/workers/ is bundled with esbuild as
+ * Wrangler bundles (esbuild's default `browser` platform, the `workerd`, `worker` and `browser`
+ * conditions): the `workerd` export condition picks postgres.js's `cloudflare:sockets` build, and
+ * the `browser` field maps bcryptjs's Node `crypto` fallback away. The bundle is served on a free
  * loopback port by the binary the `workerd` npm package ships.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -83,9 +85,8 @@ export async function serveWorker(options: WorkerOptions): Promise<RunningWorker
     join(root, `tests/workers/${options.name}.ts`),
     "--bundle",
     "--format=esm",
-    "--platform=neutral",
-    "--conditions=workerd,worker",
-    "--main-fields=module,main",
+    "--platform=browser",
+    "--conditions=workerd,worker,browser",
     "--external:node:*",
     "--external:cloudflare:*",
     "--log-level=warning",

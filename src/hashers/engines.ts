@@ -1,9 +1,14 @@
 /**
- * The memory-hard functions behind argon2 and scrypt: hash-wasm (WebAssembly, 3–5× faster than pure
+ * The engines behind argon2, scrypt and bcrypt: hash-wasm (WebAssembly, 3–5× faster than pure
  * JavaScript here, `bench/hashers.bench.ts`) where the runtime may compile WebAssembly, and
- * @noble/hashes where it may not (Cloudflare Workers refuse code generation) or where only it
- * speaks the format (argon2 version 0x10). Both are optional peer dependencies of `./hashers`,
- * loaded on first use.
+ * @noble/hashes (argon2, scrypt) and bcryptjs (bcrypt) where it may not, or where only they speak
+ * the input (argon2 version 0x10, the empty password, bcrypt past 72 bytes). All are optional peer
+ * dependencies of `./hashers`, loaded on first use.
+ *
+ * Cloudflare Workers are such a runtime: workerd refuses `WebAssembly.compile` of bytes ("Wasm code
+ * generation disallowed by embedder"; modules must be uploaded with the Worker), which is how
+ * hash-wasm starts, so Workers users get @noble/hashes and bcryptjs, for every hash
+ * (`tests/interop/auth/hashers_workerd.test.ts`; their CPU cost in `bench/hashers_workerd.bench.ts`).
  *
  * @module
  */
@@ -21,21 +26,32 @@ export interface Argon2Params {
   hashLength: number;
 }
 
-let wasm: Promise<typeof import("hash-wasm") | null> | undefined;
+type HashWasm = typeof import("hash-wasm");
 
-/** hash-wasm, or null where WebAssembly cannot be compiled (then @noble/hashes serves). */
-function hashWasm(): Promise<typeof import("hash-wasm") | null> {
-  wasm ??= import("hash-wasm").then(
-    async (lib) => {
-      try {
-        await lib.md5("probe"); // compiles a module: refused where code generation is off
-        return lib;
-      } catch {
-        return null;
-      }
-    },
-    () => null,
-  );
+/** The smallest WebAssembly module: the magic number and version 1. */
+const EMPTY_MODULE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+
+/** Whether this runtime compiles WebAssembly from bytes (Workers: "Wasm code generation
+ * disallowed by embedder"). Synchronous, and without hash-wasm: hash-wasm keeps its compile
+ * promise, and a Worker waits forever on a promise that another request created. */
+function compilesWasm(): boolean {
+  try {
+    new WebAssembly.Module(EMPTY_MODULE);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The answer, once known; not a promise, for the same reason. */
+let wasm: HashWasm | null | undefined;
+
+/** hash-wasm, or null where WebAssembly cannot be compiled (then @noble/hashes or bcryptjs serve). */
+async function hashWasm(): Promise<HashWasm | null> {
+  if (wasm === undefined) {
+    const lib = compilesWasm() ? await import("hash-wasm").catch(() => null) : null;
+    wasm ??= lib;
+  }
   return wasm;
 }
 

@@ -2,8 +2,10 @@
  * Django's legacy hashers, for sites that still hold such hashes: salted `sha1` and `md5`, and the
  * unsalted `sha1$$…` and bare 32-digit MD5. Django 5.1 removed all but `MD5PasswordHasher`. MD5
  * comes from @noble/hashes (an optional peer dependency); SHA-1 is ours. Django's
- * `CryptPasswordHasher` (Unix `crypt(3)`, removed in Django 5.0) has no kept JavaScript library and
- * is not offered: such hashes throw `UnsupportedHasher`.
+ * `CryptPasswordHasher` (Unix `crypt(3)`, DES with a 2-character salt; removed in Django 5.0, its
+ * `crypt` module in Python 3.13) has no maintained JavaScript library and is not offered: such
+ * hashes throw `UnsupportedHasher`, whose message says how to move those users off it in Django
+ * first (docs/auth.md, "crypt: not offered").
  *
  * @module
  */

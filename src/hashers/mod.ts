@@ -1,8 +1,11 @@
 /**
  * Django's password hashers beyond PBKDF2, for the settings' `hashers`: argon2 (Django's
  * recommendation), bcrypt_sha256, bcrypt, scrypt and the legacy ones. Each library is an optional
- * peer dependency of this entry only: hash-wasm (argon2, scrypt; @noble/hashes where WebAssembly
- * cannot be compiled, as on Workers), bcryptjs (bcrypt), @noble/hashes (MD5).
+ * peer dependency of this entry only: hash-wasm (argon2, scrypt, bcrypt), and where WebAssembly
+ * cannot be compiled at run time @noble/hashes (argon2, scrypt) and bcryptjs (bcrypt); @noble/hashes
+ * also gives MD5. On Cloudflare Workers (workerd refuses run-time WebAssembly) every hasher runs on
+ * the latter two, so install them there. Django's `CryptPasswordHasher` is not offered: its hashes
+ * throw `UnsupportedHasher`, whose message says how to move those users off it (docs/auth.md).
  *
  * @example
  * ```ts
