@@ -9,7 +9,8 @@
  * Input: a ~250-byte session (the three `_auth_user_*` keys and a small cart); decode reads the text
  * Django wrote. Each round (BENCH_RUNS, default 3) times Django, then each of our modes, for
  * BENCH_SECONDS (default 1) each; the median round is reported. "Sequential" is one operation at a
- * time; "64 in flight" keeps 64 going, as a server under load does. Python's rate is its sequential
+ * time; "CPU time" is the same run's process CPU time on both sides (steadier than the wall clock
+ * on a machine doing other work); "64 in flight" keeps 64 going, as a server under load does. Python's rate is its sequential
  * rate either way (one GIL-bound worker). Ratios are Django time / our time: above 1 is faster.
  * "Alternatives" times each piece of ours against the Web API it replaced on the hot path
  * (`DecompressionStream`, `CompressionStream`, `crypto.subtle.sign`), on the same input.
@@ -37,6 +38,8 @@ interface DjangoRound {
   django: string;
   decode_us: number;
   encode_us: number;
+  decode_cpu_us: number;
+  encode_cpu_us: number;
   token: string;
 }
 
@@ -56,17 +59,24 @@ function djangoRound(): DjangoRound {
 
 type Op = () => Promise<unknown> | unknown;
 
-/** Microseconds per operation, one at a time. */
-async function sequential(op: Op): Promise<number> {
+/** CPU time of this process so far (user + system), in µs. */
+function cpuNow(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+/** Microseconds per operation, one at a time: wall and CPU time. */
+async function sequential(op: Op): Promise<{ wall: number; cpu: number }> {
   for (let i = 0; i < 200; i++) await op();
   let count = 0;
   const start = performance.now();
+  const cpu = cpuNow();
   const end = start + SECONDS * 1000;
   while (performance.now() < end) {
     for (let i = 0; i < 50; i++) await op();
     count += 50;
   }
-  return (performance.now() - start) * 1000 / count;
+  return { wall: (performance.now() - start) * 1000 / count, cpu: (cpuNow() - cpu) / count };
 }
 
 /** Microseconds per operation with `width` operations in flight. */
@@ -136,9 +146,13 @@ for (let r = 0; r < RUNS; r++) {
   const round: Record<string, number> = {
     "django decode": django.decode_us,
     "django encode": django.encode_us,
+    "django decode|cpu": django.decode_cpu_us,
+    "django encode|cpu": django.encode_cpu_us,
   };
   for (const [name, op] of Object.entries({ ...OURS, ...ALTERNATIVES })) {
-    round[`${name}|seq`] = await sequential(op);
+    const { wall, cpu } = await sequential(op);
+    round[`${name}|seq`] = wall;
+    round[`${name}|cpu`] = cpu;
     round[`${name}|64`] = await inFlight(op);
   }
   rounds.push(round);
@@ -159,8 +173,10 @@ console.log(
 );
 console.log(`  ${"".padEnd(24)}    ours µs  Django µs  Django/ours`);
 for (const op of ["decode", "encode"]) {
-  const theirs = median(`django ${op}`);
-  for (const [mode, label] of [["seq", "sequential"], ["64", "64 in flight"]]) {
+  for (
+    const [mode, label] of [["seq", "sequential"], ["cpu", "CPU time"], ["64", "64 in flight"]]
+  ) {
+    const theirs = median(mode === "cpu" ? `django ${op}|cpu` : `django ${op}`);
     const ours = median(`${op}|${mode}`);
     console.log(
       `  ${`${op}, ${label}`.padEnd(24)} ${us(ours)}   ${us(theirs)}   ${
