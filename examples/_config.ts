@@ -11,6 +11,9 @@ const env: Record<string, string | undefined> = (globalThis as {
 /** Django's SECRET_KEY, shared with examples/django_app.py. */
 export const SECRET_KEY = env.DJANGO_SECRET_KEY ?? "django-insecure-demo-key-change-me";
 
+/** The Django release the site runs (the `djangoVersion` setting); unset, our default. */
+export const DJANGO_VERSION = env.DJANGO_VERSION;
+
 /** PostgreSQL URL; when unset the examples use the SQLite file, as Django does by default. */
 export const DATABASE_URL = env.DATABASE_URL;
 
@@ -29,6 +32,7 @@ export const SERVERS = {
   fastify: Number(env.FASTIFY_PORT ?? 8006),
   koa: Number(env.KOA_PORT ?? 8007),
   express: Number(env.EXPRESS_PORT ?? 8008),
+  sveltekit: Number(env.SVELTEKIT_PORT ?? 8011),
 };
 
 /**

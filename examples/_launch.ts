@@ -4,6 +4,7 @@
  * not the library).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { HOST } from "./_config.ts";
@@ -17,7 +18,8 @@ export type ServerName =
   | "elysia"
   | "fastify"
   | "koa"
-  | "express";
+  | "express"
+  | "sveltekit";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = (tool: string) => `${root}node_modules/.bin/${tool}`;
@@ -35,7 +37,30 @@ const COMMANDS: Record<Exclude<ServerName, "django">, [string, string[]]> = {
   fastify: [process.execPath, ["--import", "tsx", "examples/fastify_server.ts"]],
   koa: [process.execPath, ["--import", "tsx", "examples/koa_server.ts"]],
   express: [process.execPath, ["--import", "tsx", "examples/express_server.ts"]],
+  sveltekit: [process.execPath, ["--import", "tsx", "examples/sveltekit_server.ts"]],
 };
+
+/** The SvelteKit example's project directory (examples/sveltekit/). */
+export const SVELTEKIT_APP = `${root}examples/sveltekit`;
+
+/**
+ * Runs a tool of the repository's node_modules/.bin in the SvelteKit example (`svelte-kit sync`,
+ * `svelte-check`, `vite build`); resolves with its output, rejects with it when the tool fails.
+ */
+export function svelteKitTool(tool: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin(tool), args, { cwd: SVELTEKIT_APP, env: { ...process.env } });
+    let output = "";
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.setEncoding("utf8").on("data", (chunk: string) => void (output += chunk));
+    }
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code === 0) resolve(output);
+      else reject(new Error(`${tool} ${args.join(" ")} failed (${code}):\n${output}`));
+    });
+  });
+}
 
 /** The Django releases `.ci/django-releases` prepares, newest first. */
 export const DJANGO_RELEASES = ["6.1", "5.2", "4.2", "3.2"] as const;
@@ -132,6 +157,10 @@ export async function launch(
         })
       )).then(() => {}),
   };
+  // The SvelteKit example serves its adapter-node build: made once, on first launch.
+  if (names.includes("sveltekit") && !existsSync(`${SVELTEKIT_APP}/build/handler.js`)) {
+    await svelteKitTool("vite", ["build"]);
+  }
   for (const name of names) {
     const [command, args] = name === "django"
       ? [python(env), ["examples/django_app.py"]]

@@ -17,6 +17,13 @@ const noCsrf = () => "";
 export const csrfInput = (token: string) =>
   `<input type="hidden" name="csrfmiddlewaretoken" value="${escape(token)}">`;
 
+/** Adds one to `visits_<name>`; returns the whole session, sorted by key, as the page shows it. */
+export function recordVisit(name: string, session: Session): Record<string, unknown> {
+  const key = `visits_${name}`;
+  session.set(key, (Number(session.get(key)) || 0) + 1);
+  return Object.fromEntries(session.entries().sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
 /** Adds one to this server's counter; returns the page showing the user and the whole session. */
 export function countVisit(
   name: string,
@@ -24,9 +31,7 @@ export function countVisit(
   user: DjangoUser | null,
   csrfToken: () => string = noCsrf,
 ): Response {
-  const key = `visits_${name}`;
-  session.set(key, (Number(session.get(key)) || 0) + 1);
-  const data = Object.fromEntries(session.entries().sort(([a], [b]) => (a < b ? -1 : 1)));
+  const data = recordVisit(name, session);
   const links = Object.entries(SERVERS)
     .map(([server, port]) => `<a href="http://${HOST}:${port}/">${server}</a>`)
     .join(" · ");
