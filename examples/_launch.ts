@@ -17,7 +17,8 @@ export type ServerName =
   | "elysia"
   | "fastify"
   | "koa"
-  | "express";
+  | "express"
+  | "h3";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = (tool: string) => `${root}node_modules/.bin/${tool}`;
@@ -35,6 +36,7 @@ const COMMANDS: Record<Exclude<ServerName, "django">, [string, string[]]> = {
   fastify: [process.execPath, ["--import", "tsx", "examples/fastify_server.ts"]],
   koa: [process.execPath, ["--import", "tsx", "examples/koa_server.ts"]],
   express: [process.execPath, ["--import", "tsx", "examples/express_server.ts"]],
+  h3: [process.execPath, ["--import", "tsx", "examples/h3_server.ts"]],
 };
 
 /** The Django releases `.ci/django-releases` prepares, newest first. */
