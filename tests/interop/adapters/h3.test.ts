@@ -4,17 +4,16 @@
 // and `sendStream` end the response before any hook, a redirect that saves, `loginRequired`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { Readable } from "node:stream";
-import { H3, HTTPError, redirect, serve } from "h3";
+import { H3, HTTPError, redirect } from "h3";
 import * as v1 from "h3-v1";
 import { djangoSession, loginRequired } from "../../../src/adapters/h3.ts";
 import type { H3SessionOptions } from "../../../src/adapters/h3.ts";
 import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
 import { freePort } from "../../../examples/_launch.ts";
+import { type Listening, listenV1, listenV2 } from "./_h3_listen.ts";
 import { nodeFrameworkCases, type Page, pageError, type PageHandler } from "./_node_frameworks.ts";
 
-type Listening = { url: string; close(): Promise<void> };
 type Pages = Record<string, PageHandler>;
 type Options = H3SessionOptions<Record<string, unknown>, unknown>;
 
@@ -41,9 +40,7 @@ async function serveV2(options: Options, pages: Pages, port: number): Promise<Li
     event.res.status = page.status ?? 200;
     return page.stream ? stream(page.stream) : page.json;
   });
-  const server = serve(app, { port, hostname: "127.0.0.1", silent: true });
-  await server.ready();
-  return { url: `http://127.0.0.1:${port}`, close: () => server.close(true) };
+  return await listenV2(app, port);
 }
 
 /** h3 v1: `createApp({ onError })`, the middleware, a handler with v1's own send functions. */
@@ -65,12 +62,7 @@ async function serveV1(options: Options, pages: Pages, port: number): Promise<Li
     if (page.stream) return v1.sendStream(event, Readable.from(page.stream));
     return page.json;
   }));
-  const server = createServer(v1.toNodeListener(app));
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((done) => (server.close(() => done()), server.closeAllConnections())),
-  };
+  return await listenV1(app, port);
 }
 
 // The shared cases POST /logout without a CSRF token: they are about the session commit.
