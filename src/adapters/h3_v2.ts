@@ -1,7 +1,7 @@
 /**
  * The h3 v2 (Nitro 3) path of the h3 middleware: an onion middleware around `next()`. h3 turns
  * the handler's value into a `Response` only after every middleware has returned, merging the
- * headers it prepared (`event.res.headers`, or `event.res.errHeaders` for an error) into it — so
+ * headers it prepared (`event.res.headers`; `errHeaders` for a `Response` of 400 or more) — so
  * the commit writes the cookies and `Vary` there, whatever the value is: a string, JSON, a stream,
  * a `Response`, or `redirect()`/`html()`/`noContent()` (h3's `HTTPResponse`). A handler that
  * throws saves nothing.
