@@ -9,6 +9,7 @@ import { H3, HTTPError, redirect } from "h3";
 import * as v1 from "h3-v1";
 import { djangoSession, loginRequired } from "../../../src/adapters/h3.ts";
 import type { H3SessionOptions } from "../../../src/adapters/h3.ts";
+import type { Session } from "../../../src/session/session.ts";
 import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
 import { freePort } from "../../../examples/_launch.ts";
 import { type Listening, listenV1, listenV2 } from "./_h3_listen.ts";
@@ -90,7 +91,10 @@ for (const [name, start] of Object.entries(SERVERS)) {
     const backend = new SignedCookieBackend({ SECRET_KEY: "django-insecure-h3" });
     let server: Listening;
     before(async () => {
-      server = await start({ backend, user: () => Promise.resolve(null) }, PAGES, await freePort());
+      // A "user" once /saved-redirect has run: enough for loginRequired to let the request in.
+      const user = async (session: Session) =>
+        (await session.load()).get("redirected") ? { username: "h3" } : null;
+      server = await start({ backend, user }, PAGES, await freePort());
     });
     after(() => server.close());
 
@@ -108,6 +112,14 @@ for (const [name, start] of Object.entries(SERVERS)) {
       const response = await fetch(`${server.url}/guarded`, { redirect: "manual" });
       assert.equal(response.status, 302);
       assert.equal(response.headers.get("location"), "/accounts/login/?next=/guarded");
+    });
+
+    test("loginRequired lets a logged-in visitor through", async () => {
+      const saved = await fetch(`${server.url}/saved-redirect`, { redirect: "manual" });
+      const cookie = saved.headers.get("set-cookie")!.split(";")[0];
+      const response = await fetch(`${server.url}/guarded`, { headers: { cookie } });
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), "secret");
     });
 
     test("an unsafe request without a token is refused before the handler runs", async () => {
