@@ -53,7 +53,22 @@ export interface H3V1Event {
 /** An event of either h3. */
 export type H3EventLike = H3V1Event | H3V2Event;
 
-/** What the middleware puts on `event.context` for each request. */
+/**
+ * What the middleware puts on `event.context` for each request (`django.context(event)` returns
+ * it typed).
+ *
+ * @typeParam T the shape of the session data
+ * @typeParam U the user the `user` option finds
+ * @example
+ * ```ts
+ * import type { DjangoContext } from "@django-interop/session/h3";
+ * import type { DjangoUser } from "@django-interop/session/auth";
+ *
+ * async function greeting({ user }: DjangoContext<{ cart?: number[] }, DjangoUser>) {
+ *   return `hello ${(await user())?.username ?? "anonymous"}`;
+ * }
+ * ```
+ */
 export interface DjangoContext<T extends SessionData = SessionData, U = unknown> {
   /** The request's lazy Django session: no query until `await session.load()`. */
   session: Session<T>;
@@ -91,7 +106,10 @@ export interface H3SessionOptions<T extends SessionData = SessionData, U = unkno
  * @param event the event
  * @param open the request's state
  */
-export function provide<T extends SessionData, U>(event: H3EventLike, open: OpenRequest<T, U>) {
+export function provide<T extends SessionData, U>(
+  event: H3EventLike,
+  open: OpenRequest<T, U>,
+): void {
   const { session, user, messages, csrf } = open;
   const fields: DjangoContext<T, U> = {
     session,
