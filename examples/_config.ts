@@ -33,6 +33,7 @@ export const SERVERS = {
   koa: Number(env.KOA_PORT ?? 8007),
   express: Number(env.EXPRESS_PORT ?? 8008),
   sveltekit: Number(env.SVELTEKIT_PORT ?? 8011),
+  h3: Number(env.H3_PORT ?? 8009),
 };
 
 /**

@@ -19,7 +19,8 @@ export type ServerName =
   | "fastify"
   | "koa"
   | "express"
-  | "sveltekit";
+  | "sveltekit"
+  | "h3";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = (tool: string) => `${root}node_modules/.bin/${tool}`;
@@ -38,6 +39,7 @@ const COMMANDS: Record<Exclude<ServerName, "django">, [string, string[]]> = {
   koa: [process.execPath, ["--import", "tsx", "examples/koa_server.ts"]],
   express: [process.execPath, ["--import", "tsx", "examples/express_server.ts"]],
   sveltekit: [process.execPath, ["--import", "tsx", "examples/sveltekit_server.ts"]],
+  h3: [process.execPath, ["--import", "tsx", "examples/h3_server.ts"]],
 };
 
 /** The SvelteKit example's project directory (examples/sveltekit/). */

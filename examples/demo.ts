@@ -29,6 +29,7 @@ const names: ServerName[] = [
   "koa",
   "express",
   "sveltekit",
+  "h3",
 ];
 if (django) {
   migrate(env); // also creates the demo user
