@@ -14,9 +14,12 @@ export const SECRET_KEY = env.DJANGO_SECRET_KEY ?? "django-insecure-demo-key-cha
 /** PostgreSQL URL; when unset the examples use the SQLite file, as Django does by default. */
 export const DATABASE_URL = env.DATABASE_URL;
 
-/** The SQLite file (Django's `db.sqlite3`). */
+/**
+ * The SQLite file (Django's `db.sqlite3`) beside this file. Not `new URL("./db.sqlite3",
+ * import.meta.url)`: Next's bundler takes that for an asset to bundle, and fails without the file.
+ */
 export const SQLITE_PATH = env.SQLITE_PATH ??
-  new URL("./db.sqlite3", import.meta.url).pathname;
+  new URL(import.meta.url.replace(/[^/]*$/, "db.sqlite3")).pathname;
 
 /** The example servers, their default ports and the variable that changes each. */
 export const SERVERS = {
@@ -29,6 +32,7 @@ export const SERVERS = {
   fastify: Number(env.FASTIFY_PORT ?? 8006),
   koa: Number(env.KOA_PORT ?? 8007),
   express: Number(env.EXPRESS_PORT ?? 8008),
+  next: Number(env.NEXT_PORT ?? 8012),
 };
 
 /**

@@ -17,7 +17,8 @@ export type ServerName =
   | "elysia"
   | "fastify"
   | "koa"
-  | "express";
+  | "express"
+  | "next";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = (tool: string) => `${root}node_modules/.bin/${tool}`;
@@ -35,7 +36,23 @@ const COMMANDS: Record<Exclude<ServerName, "django">, [string, string[]]> = {
   fastify: [process.execPath, ["--import", "tsx", "examples/fastify_server.ts"]],
   koa: [process.execPath, ["--import", "tsx", "examples/koa_server.ts"]],
   express: [process.execPath, ["--import", "tsx", "examples/express_server.ts"]],
+  // Built first by launch() (buildNext); PORT and NEXT_PORT name the same port.
+  next: [bin("next"), ["start", "examples/next", "--hostname", HOST]],
 };
+
+/**
+ * `next build` of examples/next (type-checks the app and the library it imports; output in the
+ * gitignored examples/next/.next), with `env`: the build runs the app's modules, which open the
+ * database. Throws with the build's output when it fails.
+ */
+export function buildNext(env: Record<string, string>): void {
+  const run = spawnSync(bin("next"), ["build", "examples/next"], {
+    cwd: root,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`next build failed:\n${run.stdout}${run.stderr}`);
+}
 
 /** The Django releases `.ci/django-releases` prepares, newest first. */
 export const DJANGO_RELEASES = ["6.1", "5.2", "4.2", "3.2"] as const;
@@ -132,11 +149,13 @@ export async function launch(
         })
       )).then(() => {}),
   };
+  if (names.includes("next")) buildNext(env);
   for (const name of names) {
     const [command, args] = name === "django"
       ? [python(env), ["examples/django_app.py"]]
       : COMMANDS[name];
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env } });
+    const own = name === "next" ? { NEXT_TELEMETRY_DISABLED: "1", PORT: String(ports.next) } : {};
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env, ...own } });
     const lines: string[] = [];
     recent.set(name, lines);
     for (const stream of [child.stdout!, child.stderr!]) {

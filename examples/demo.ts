@@ -1,10 +1,10 @@
 // `npm run demo`: the newest Django here (6.1 once `bash .ci/setup` has prepared it, else 5.2, 4.2
-// or Debian's 3.2) and the Deno, Bun, Node, Hono, Elysia, Fastify, Koa and Express
-// servers on one database, sharing one browser
+// or Debian's 3.2) and the Deno, Bun, Node, Hono, Elysia, Fastify, Koa, Express and Next.js
+// (built first) servers on one database, sharing one browser
 // session and its login (the demo user, DEMO_USER). SQLite (examples/db.sqlite3, Django's default)
 // unless DATABASE_URL is set; ports from DJANGO_PORT, DENO_PORT, BUN_PORT, NODE_PORT, HONO_PORT,
 // ELYSIA_PORT, FASTIFY_PORT,
-// KOA_PORT, EXPRESS_PORT (8000–8008). PYTHON (with PYTHONPATH) runs a Django of your own instead.
+// KOA_PORT, EXPRESS_PORT (8000–8008), NEXT_PORT (8012). PYTHON (with PYTHONPATH) runs a Django of your own instead.
 import { DATABASE_URL, DEMO_USER, HOST, SECRET_KEY, SERVERS, SQLITE_PATH } from "./_config.ts";
 import { launch, migrate, newestDjango, type ServerName } from "./_launch.ts";
 
@@ -19,7 +19,17 @@ const env: Record<string, string> = {
     Object.entries(SERVERS).map(([name, port]) => [`${name.toUpperCase()}_PORT`, String(port)]),
   ),
 };
-const names: ServerName[] = ["deno", "bun", "node", "hono", "elysia", "fastify", "koa", "express"];
+const names: ServerName[] = [
+  "deno",
+  "bun",
+  "node",
+  "hono",
+  "elysia",
+  "fastify",
+  "koa",
+  "express",
+  "next",
+];
 if (django) {
   migrate(env); // also creates the demo user
   names.unshift("django");
