@@ -17,29 +17,19 @@ import {
   migrate,
   type ServerName,
 } from "../../../examples/_launch.ts";
-import { closeDjangos, django, DJANGO_VERSIONS, sqliteDatabase } from "../../_django.ts";
+import {
+  closeDjangos,
+  django,
+  DJANGO_AUTH,
+  DJANGO_DB_LOAD,
+  DJANGO_VERSIONS,
+  sqliteDatabase,
+} from "../../_django.ts";
 import { tempDirectory } from "../../_sqlite.ts";
 
 const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
 const SECRET_KEY = "django-insecure-next-test";
 const NEWEST = DJANGO_VERSIONS[DJANGO_VERSIONS.length - 1];
-
-const PY_AUTH = `
-from django.contrib.auth import get_user, login, logout
-from django.contrib.auth.models import User
-from django.contrib.sessions.backends.db import SessionStore
-from django.test import RequestFactory
-r = RequestFactory().get("/")
-r.session = SessionStore(args["key"])
-if args["do"] == "login":
-    login(r, User.objects.get_or_create(username=args["username"])[0])
-    r.session.save()
-if args["do"] == "logout":
-    logout(r)
-u = get_user(r)
-result = {"key": r.session.session_key, "data": dict(r.session),
-          "user": u.username if u.is_authenticated else None}
-`;
 
 /** Django's SessionMiddleware on a first visit whose view writes: its Set-Cookie. */
 const PY_NEW_SESSION_COOKIE = `
@@ -153,7 +143,7 @@ if (!runtime.Bun && !runtime.Deno) {
     for (const version of DJANGO_VERSIONS) {
       test(`Django ${version} logs in → the Server Component and a route handler see the user; Django logs out → anonymous`, async () => {
         const username = `next-${version}-${crypto.randomUUID().slice(0, 6)}`;
-        const { key } = await dj(version).run<{ key: string }>(PY_AUTH, {
+        const { key } = await dj(version).run<{ key: string }>(DJANGO_AUTH, {
           do: "login",
           key: null,
           username,
@@ -162,12 +152,12 @@ if (!runtime.Bun && !runtime.Deno) {
         assert.equal(await userOnPage(cookie), username);
         const api = await (await get("/api/visits/django", cookie)).json();
         assert.deepEqual(api, { user: username, name: "django", visits: null });
-        await dj(version).run(PY_AUTH, { do: "logout", key });
+        await dj(version).run(DJANGO_AUTH, { do: "logout", key });
         assert.equal(await userOnPage(cookie), "anonymous");
       });
 
       test(`a Server Action counts in the session Django ${version} reads`, async () => {
-        const key = (await dj(version).run<{ key: string }>(PY_AUTH, {
+        const key = (await dj(version).run<{ key: string }>(DJANGO_AUTH, {
           do: "login",
           key: null,
           username: `counter-${version}`,
@@ -175,11 +165,8 @@ if (!runtime.Bun && !runtime.Deno) {
         const response = await countVisit(`sessionid=${key}`);
         assert.equal(response.status, 200);
         assert.equal(valueOf(cookieOf(response, "sessionid")), key);
-        const seen = await dj(version).run<{ data: Record<string, unknown> }>(PY_AUTH, {
-          do: "get",
-          key,
-        });
-        assert.equal(seen.data.visits_next, 1);
+        const [data] = await dj(version).run<[Record<string, unknown>]>(DJANGO_DB_LOAD, key);
+        assert.equal(data.visits_next, 1);
       });
     }
 
@@ -197,9 +184,7 @@ if (!runtime.Bun && !runtime.Deno) {
       assert.deepEqual(Object.keys(a), ["expires", "httponly", "max-age", "path", "samesite"]);
       assert.equal(a.samesite, "Lax");
       const key = valueOf(ours)!;
-      assert.deepEqual((await dj().run<{ data: object }>(PY_AUTH, { do: "get", key })).data, {
-        visits_next: 1,
-      });
+      assert.deepEqual((await dj().run<[object]>(DJANGO_DB_LOAD, key))[0], { visits_next: 1 });
     });
 
     test("the proxy sets Django's CSRF cookie, and the page's form token passes Django's check", async () => {
@@ -221,7 +206,7 @@ if (!runtime.Bun && !runtime.Deno) {
     });
 
     test("a Django-rendered CSRF token is accepted by a route handler; a forged one refused with Django's reason", async () => {
-      const { key } = await dj().run<{ key: string }>(PY_AUTH, {
+      const { key } = await dj().run<{ key: string }>(DJANGO_AUTH, {
         do: "login",
         key: null,
         username: "logs-out-on-next",
@@ -241,18 +226,14 @@ if (!runtime.Bun && !runtime.Deno) {
       assert.ok(reason);
       assert.match(await refused.text(), new RegExp(reason.replace(/[.()]/g, "\\$&")));
       assert.equal(
-        (await dj().run<{ user: string }>(PY_AUTH, { do: "get", key })).user,
+        (await dj().run<{ user: string }>(DJANGO_AUTH, { do: "get", key })).user,
         "logs-out-on-next",
       );
       // The real token: Next logs out, Django sees nobody and the cookie is deleted.
       const accepted = await postLogout(cookies, token);
       assert.equal(accepted.status, 200);
       assert.match(cookieOf(accepted, "sessionid")!, /^sessionid=""; expires=Thu, 01 Jan 1970/);
-      assert.deepEqual(await dj().run(PY_AUTH, { do: "get", key }), {
-        key: null,
-        data: {},
-        user: null,
-      });
+      assert.deepEqual(await dj().run(DJANGO_AUTH, { do: "get", key }), { key: null, user: null });
     });
 
     test("the login form (Server Component) posts to a route handler that logs in as Django does", async () => {
@@ -269,7 +250,7 @@ if (!runtime.Bun && !runtime.Deno) {
       const key = valueOf(cookieOf(response, "sessionid"))!;
       assert.notEqual(valueOf(cookieOf(response, "csrftoken")), valueOf(csrf)); // rotated
       assert.equal(
-        (await dj().run<{ user: string }>(PY_AUTH, { do: "get", key })).user,
+        (await dj().run<{ user: string }>(DJANGO_AUTH, { do: "get", key })).user,
         DEMO_USER.username,
       );
       const account = await get("/account", `sessionid=${key}`);
