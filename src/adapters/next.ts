@@ -14,8 +14,9 @@
  *   Server Component renders carry a token Django and `route()` accept.
  *
  * `proxy.ts` (Next 16) runs on the Node.js runtime, so every store works there. The Edge runtime
- * (`middleware.ts` before Next 16, `export const runtime = "edge"`) has no TCP sockets: only
- * `SignedCookieBackend` works there; the database drivers fail to load.
+ * (`middleware.ts` before Next 16, `export const runtime = "edge"`) has no `fs` or TCP sockets:
+ * only `SignedCookieBackend` works there; the database stores fail `next build` ("The edge
+ * runtime does not support Node.js 'fs' module" for SQLite).
  *
  * @example
  * ```ts
