@@ -17,9 +17,12 @@ export const DJANGO_VERSION = env.DJANGO_VERSION;
 /** PostgreSQL URL; when unset the examples use the SQLite file, as Django does by default. */
 export const DATABASE_URL = env.DATABASE_URL;
 
-/** The SQLite file (Django's `db.sqlite3`). */
+/**
+ * The SQLite file (Django's `db.sqlite3`) beside this file. Not `new URL("./db.sqlite3",
+ * import.meta.url)`: Next's bundler takes that for an asset to bundle, and fails without the file.
+ */
 export const SQLITE_PATH = env.SQLITE_PATH ??
-  new URL("./db.sqlite3", import.meta.url).pathname;
+  new URL(import.meta.url.replace(/[^/]*$/, "db.sqlite3")).pathname;
 
 /** The example servers, their default ports and the variable that changes each. */
 export const SERVERS = {
@@ -34,6 +37,7 @@ export const SERVERS = {
   express: Number(env.EXPRESS_PORT ?? 8008),
   sveltekit: Number(env.SVELTEKIT_PORT ?? 8011),
   h3: Number(env.H3_PORT ?? 8009),
+  next: Number(env.NEXT_PORT ?? 8012),
 };
 
 /**

@@ -20,7 +20,8 @@ export type ServerName =
   | "koa"
   | "express"
   | "sveltekit"
-  | "h3";
+  | "h3"
+  | "next";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = (tool: string) => `${root}node_modules/.bin/${tool}`;
@@ -40,6 +41,8 @@ const COMMANDS: Record<Exclude<ServerName, "django">, [string, string[]]> = {
   express: [process.execPath, ["--import", "tsx", "examples/express_server.ts"]],
   sveltekit: [process.execPath, ["--import", "tsx", "examples/sveltekit_server.ts"]],
   h3: [process.execPath, ["--import", "tsx", "examples/h3_server.ts"]],
+  // Built first by launch() (buildNext); PORT and NEXT_PORT name the same port.
+  next: [bin("next"), ["start", "examples/next", "--hostname", HOST]],
 };
 
 /** The SvelteKit example's project directory (examples/sveltekit/). */
@@ -62,6 +65,20 @@ export function svelteKitTool(tool: string, args: string[]): Promise<string> {
       else reject(new Error(`${tool} ${args.join(" ")} failed (${code}):\n${output}`));
     });
   });
+}
+
+/**
+ * `next build` of examples/next (type-checks the app and the library it imports; output in the
+ * gitignored examples/next/.next), with `env`: the build runs the app's modules, which open the
+ * database. Throws with the build's output when it fails.
+ */
+export function buildNext(env: Record<string, string>): void {
+  const run = spawnSync(bin("next"), ["build", "examples/next"], {
+    cwd: root,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`next build failed:\n${run.stdout}${run.stderr}`);
 }
 
 /** The Django releases `.ci/django-releases` prepares, newest first. */
@@ -163,11 +180,13 @@ export async function launch(
   if (names.includes("sveltekit") && !existsSync(`${SVELTEKIT_APP}/build/handler.js`)) {
     await svelteKitTool("vite", ["build"]);
   }
+  if (names.includes("next")) buildNext(env);
   for (const name of names) {
     const [command, args] = name === "django"
       ? [python(env), ["examples/django_app.py"]]
       : COMMANDS[name];
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env } });
+    const own = name === "next" ? { NEXT_TELEMETRY_DISABLED: "1", PORT: String(ports.next) } : {};
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env, ...own } });
     const lines: string[] = [];
     recent.set(name, lines);
     for (const stream of [child.stdout!, child.stderr!]) {

@@ -1,10 +1,11 @@
 // `npm run demo`: the newest Django here (6.1 once `bash .ci/setup` has prepared it, else 5.2, 4.2
-// or Debian's 3.2) and the Deno, Bun, Node, Hono, Elysia, Fastify, Koa, Express and SvelteKit
-// servers (SvelteKit's built on its first start) on one database, sharing one browser session and
-// its login (the demo user, DEMO_USER). SQLite (examples/db.sqlite3, Django's default) unless
-// DATABASE_URL is set; ports from DJANGO_PORT, DENO_PORT, BUN_PORT, NODE_PORT, HONO_PORT,
-// ELYSIA_PORT, FASTIFY_PORT, KOA_PORT, EXPRESS_PORT (8000–8008) and SVELTEKIT_PORT (8011).
-// PYTHON (with PYTHONPATH) runs a Django of your own instead.
+// or Debian's 3.2) and the Deno, Bun, Node, Hono, Elysia, Fastify, Koa, Express, h3, SvelteKit
+// and Next.js servers (SvelteKit's and Next.js's apps built first) on one database, sharing one
+// browser session and its login (the demo user, DEMO_USER). SQLite (examples/db.sqlite3, Django's
+// default) unless DATABASE_URL is set; ports from DJANGO_PORT, DENO_PORT, BUN_PORT, NODE_PORT,
+// HONO_PORT, ELYSIA_PORT, FASTIFY_PORT, KOA_PORT, EXPRESS_PORT (8000–8008), H3_PORT (8009),
+// SVELTEKIT_PORT (8011) and NEXT_PORT (8012). PYTHON (with PYTHONPATH) runs a Django of your own
+// instead.
 import { DATABASE_URL, DEMO_USER, HOST, SECRET_KEY, SERVERS, SQLITE_PATH } from "./_config.ts";
 import { launch, migrate, newestDjango, type ServerName } from "./_launch.ts";
 
@@ -30,6 +31,7 @@ const names: ServerName[] = [
   "express",
   "sveltekit",
   "h3",
+  "next",
 ];
 if (django) {
   migrate(env); // also creates the demo user

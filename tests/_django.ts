@@ -147,3 +147,24 @@ s = SessionStore(args)
 row = s.model.objects.filter(pk=args).first()
 result = [dict(s), row and row.expire_date.isoformat(), s.session_key]
 `;
+
+/**
+ * Python for `Django.run`: Django's own `login` (of `args.username`, created if missing),
+ * `logout` or nothing (`args.do`) on the db session `args.key`; then the key and the user Django
+ * sees.
+ */
+export const DJANGO_AUTH = `
+from django.contrib.auth import get_user, login, logout
+from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import RequestFactory
+r = RequestFactory().get("/")
+r.session = SessionStore(args["key"])
+if args["do"] == "login":
+    login(r, User.objects.get_or_create(username=args["username"])[0])
+    r.session.save()
+if args["do"] == "logout":
+    logout(r)
+u = get_user(r)
+result = {"key": r.session.session_key, "user": u.username if u.is_authenticated else None}
+`;

@@ -12,12 +12,12 @@
  * @module
  */
 import { CsrfFailure } from "../errors.ts";
-import { parseCookie } from "../primitives/cookie.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { djangoAtLeast, type DjangoSettings } from "../settings/settings.ts";
 import { CSRF_REASONS, csrfOriginFailure, type CsrfRequestLine, headerOf } from "./origin.ts";
-import { serializeCsrfCookie } from "./commit.ts";
+import { csrfCookieParts } from "./commit.ts";
+import { type DjangoCookie, parseCookie, serializeCookie } from "../primitives/cookie.ts";
 import { registerCsrf } from "./rotate.ts";
 import {
   CSRF_TOKEN_LENGTH,
@@ -69,6 +69,7 @@ export class CsrfContext {
   #cookie: string | null;
   /** 4.0+'s CSRF_COOKIE_NEEDS_UPDATE, 3.2's CSRF_COOKIE_USED. */
   #update = false;
+  readonly #fromRequest: boolean;
 
   /**
    * Django's `process_request`; use {@linkcode csrfCheck}.
@@ -81,6 +82,7 @@ export class CsrfContext {
     this.#settings = session.settings;
     this.#modern = djangoAtLeast(this.#settings, "4.0");
     this.#cookie = stored !== null && "value" in stored ? stored.value : null;
+    this.#fromRequest = this.#cookie !== null;
     // 4.0+ replaces a malformed cookie at once; 3.2 has already swapped in a random token.
     if (stored !== null && "invalid" in stored) this.rotate();
   }
@@ -104,12 +106,33 @@ export class CsrfContext {
   }
 
   /**
+   * Whether the request carried a usable secret (the cookie, or `_csrftoken` with
+   * `CSRF_USE_SESSIONS`): only then does a token handed out without sending a cookie (a Server
+   * Component's, which cannot set one) pass the check.
+   */
+  get fromRequest(): boolean {
+    return this.#fromRequest;
+  }
+
+  /**
    * Django's `process_response`; use {@linkcode csrfCommit}.
    *
    * @returns the cookie to set and whether to vary on `Cookie`
    */
   commit(): CsrfHeaders {
-    if (!this.#update) return { setCookie: null, vary: false };
+    const cookie = this.commitCookie();
+    if (cookie === null) return { setCookie: null, vary: false };
+    return { setCookie: serializeCookie(cookie.name, cookie.value, cookie.attributes), vary: true };
+  }
+
+  /**
+   * {@linkcode CsrfContext.commit} with the cookie before serialising (`Vary: Cookie` goes with
+   * it), for frameworks whose cookie API takes a name, a value and options.
+   *
+   * @returns the cookie to set, or `null`
+   */
+  commitCookie(): DjangoCookie | null {
+    if (!this.#update) return null;
     this.#update = false;
     const s = this.#settings;
     const value = this.#modern && !djangoAtLeast(s, "4.1")
@@ -117,9 +140,9 @@ export class CsrfContext {
       : this.#cookie!;
     if (s.CSRF_USE_SESSIONS) {
       if (this.#session.get(CSRF_SESSION_KEY) !== value) this.#session.set(CSRF_SESSION_KEY, value);
-      return { setCookie: null, vary: false };
+      return null;
     }
-    return { setCookie: serializeCsrfCookie(value, s.CSRF_COOKIE_AGE, s), vary: true };
+    return csrfCookieParts(value, s.CSRF_COOKIE_AGE, s);
   }
 }
 

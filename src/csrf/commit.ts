@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { httpDate, serializeCookie } from "../primitives/cookie.ts";
+import { type DjangoCookie, httpDate, serializeCookie } from "../primitives/cookie.ts";
 import { withCookie } from "../http/respond.ts";
 import type { DjangoSettings } from "../settings/settings.ts";
 import type { CsrfContext, CsrfHeaders } from "./check.ts";
@@ -30,14 +30,35 @@ export function serializeCsrfCookie(
   age: number | null,
   settings: DjangoSettings,
 ): string {
-  return serializeCookie(settings.CSRF_COOKIE_NAME, value, {
-    ...(age === null ? {} : { maxAge: age, expires: httpDate(Date.now() / 1000 + age) }),
-    domain: settings.CSRF_COOKIE_DOMAIN ?? undefined,
-    path: settings.CSRF_COOKIE_PATH,
-    secure: settings.CSRF_COOKIE_SECURE,
-    httpOnly: settings.CSRF_COOKIE_HTTPONLY,
-    sameSite: settings.CSRF_COOKIE_SAMESITE || undefined,
-  });
+  const { name, attributes } = csrfCookieParts(value, age, settings);
+  return serializeCookie(name, value, attributes);
+}
+
+/**
+ * {@linkcode serializeCsrfCookie} before serialising.
+ *
+ * @param value the secret or masked token
+ * @param age `CSRF_COOKIE_AGE`
+ * @param settings Django's settings
+ * @returns the cookie
+ */
+export function csrfCookieParts(
+  value: string,
+  age: number | null,
+  settings: DjangoSettings,
+): DjangoCookie {
+  return {
+    name: settings.CSRF_COOKIE_NAME,
+    value,
+    attributes: {
+      ...(age === null ? {} : { maxAge: age, expires: httpDate(Date.now() / 1000 + age) }),
+      domain: settings.CSRF_COOKIE_DOMAIN ?? undefined,
+      path: settings.CSRF_COOKIE_PATH,
+      secure: settings.CSRF_COOKIE_SECURE,
+      httpOnly: settings.CSRF_COOKIE_HTTPONLY,
+      sameSite: settings.CSRF_COOKIE_SAMESITE || undefined,
+    },
+  };
 }
 
 /**

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { httpDate, serializeCookie } from "../primitives/cookie.ts";
+import { type DjangoCookie, httpDate, serializeCookie } from "../primitives/cookie.ts";
 import { resolveSettings, type Settings } from "../settings/settings.ts";
 
 /** What `process_response` reads from the request and its session. */
@@ -82,15 +82,38 @@ export function sessionCookie(
   nowSeconds: number,
   settings: Settings,
 ): string {
+  const { name, value, attributes } = sessionCookieParts(key, maxAge, nowSeconds, settings);
+  return serializeCookie(name, value, attributes);
+}
+
+/**
+ * {@linkcode sessionCookie} before serialising: the name, the key and the attributes.
+ *
+ * @param key the session key
+ * @param maxAge the expiry age, or `null` for a browser-session cookie
+ * @param nowSeconds the current time in seconds since the epoch
+ * @param settings Django's settings
+ * @returns the cookie
+ */
+export function sessionCookieParts(
+  key: string,
+  maxAge: number | null,
+  nowSeconds: number,
+  settings: Settings,
+): DjangoCookie {
   const s = resolveSettings(settings);
-  return serializeCookie(s.SESSION_COOKIE_NAME, key, {
-    ...(maxAge === null ? {} : { maxAge, expires: httpDate(nowSeconds + maxAge) }),
-    domain: s.SESSION_COOKIE_DOMAIN ?? undefined,
-    path: s.SESSION_COOKIE_PATH,
-    secure: s.SESSION_COOKIE_SECURE,
-    httpOnly: s.SESSION_COOKIE_HTTPONLY,
-    sameSite: s.SESSION_COOKIE_SAMESITE || undefined,
-  });
+  return {
+    name: s.SESSION_COOKIE_NAME,
+    value: key,
+    attributes: {
+      ...(maxAge === null ? {} : { maxAge, expires: httpDate(nowSeconds + maxAge) }),
+      domain: s.SESSION_COOKIE_DOMAIN ?? undefined,
+      path: s.SESSION_COOKIE_PATH,
+      secure: s.SESSION_COOKIE_SECURE,
+      httpOnly: s.SESSION_COOKIE_HTTPONLY,
+      sameSite: s.SESSION_COOKIE_SAMESITE || undefined,
+    },
+  };
 }
 
 /**
@@ -109,16 +132,31 @@ export function sessionCookie(
  * ```
  */
 export function deletionCookie(settings: Settings): string {
+  const { name, value, attributes } = deletionCookieParts(settings);
+  return serializeCookie(name, value, attributes);
+}
+
+/**
+ * {@linkcode deletionCookie} before serialising.
+ *
+ * @param settings Django's settings
+ * @returns the cookie (its value `""`)
+ */
+export function deletionCookieParts(settings: Settings): DjangoCookie {
   const s = resolveSettings(settings);
   const { SESSION_COOKIE_NAME: name, SESSION_COOKIE_SAMESITE: sameSite } = s;
-  return serializeCookie(name, "", {
-    maxAge: 0,
-    expires: httpDate(0),
-    domain: s.SESSION_COOKIE_DOMAIN ?? undefined,
-    path: s.SESSION_COOKIE_PATH,
-    secure: /^__(Secure|Host)-/.test(name) || String(sameSite).toLowerCase() === "none",
-    sameSite: sameSite || undefined,
-  });
+  return {
+    name,
+    value: "",
+    attributes: {
+      maxAge: 0,
+      expires: httpDate(0),
+      domain: s.SESSION_COOKIE_DOMAIN ?? undefined,
+      path: s.SESSION_COOKIE_PATH,
+      secure: /^__(Secure|Host)-/.test(name) || String(sameSite).toLowerCase() === "none",
+      sameSite: sameSite || undefined,
+    },
+  };
 }
 
 /** Python's `cc_delim_re`: Vary's list separator. */

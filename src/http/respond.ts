@@ -10,8 +10,8 @@
 import { SessionInterrupted } from "../errors.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
-import { decideCommit, deletionCookie, sessionCookie, varyOnCookie } from "./commit.ts";
-import { parseCookie } from "../primitives/cookie.ts";
+import { decideCommit, deletionCookieParts, sessionCookieParts, varyOnCookie } from "./commit.ts";
+import { type DjangoCookie, parseCookie, serializeCookie } from "../primitives/cookie.ts";
 import { resolveSettings, type Settings } from "../settings/settings.ts";
 
 /**
@@ -131,25 +131,58 @@ export function commitHeadersNow<T extends SessionData>(
   cookieSent: boolean,
   status: number,
 ): SessionHeaders | Promise<SessionHeaders> {
+  const commit = commitCookieNow(session, cookieSent, status);
+  return commit instanceof Promise ? commit.then(headersOf) : headersOf(commit);
+}
+
+/** What the commit step asks for, before the cookie is serialised. */
+export interface SessionCookieCommit {
+  /** The session cookie to set or delete, or `null` for none. */
+  cookie: DjangoCookie | null;
+  /** Add `Cookie` to `Vary`. */
+  vary: boolean;
+}
+
+/**
+ * {@linkcode commitHeadersNow} with the cookie as a name, a value and attributes, for frameworks
+ * whose cookie API takes those (Next's `cookies().set`) rather than a `Set-Cookie` line.
+ *
+ * @param session the request's session, after the handler ran
+ * @param cookieSent whether the request carried the session cookie
+ * @param status the response status
+ * @returns the cookie and `Vary`, or a promise of them once the session is saved
+ */
+export function commitCookieNow<T extends SessionData>(
+  session: Session<T>,
+  cookieSent: boolean,
+  status: number,
+): SessionCookieCommit | Promise<SessionCookieCommit> {
   const { accessed, modified, isEmpty, settings } = session;
   const { action, vary } = decideCommit(
     { accessed, modified, isEmpty, cookieSent, status },
     settings.SESSION_SAVE_EVERY_REQUEST,
   );
-  if (action === "delete") return { setCookie: deletionCookie(settings), vary };
-  if (action === "none") return { setCookie: null, vary };
+  if (action === "delete") return { cookie: deletionCookieParts(settings), vary };
+  if (action === "none") return { cookie: null, vary };
   return saved(session, vary);
+}
+
+function headersOf({ cookie, vary }: SessionCookieCommit): SessionHeaders {
+  const setCookie = cookie === null
+    ? null
+    : serializeCookie(cookie.name, cookie.value, cookie.attributes);
+  return { setCookie, vary };
 }
 
 /** Saves, then the cookie carrying the (possibly new) key and the session's expiry. */
 async function saved<T extends SessionData>(
   session: Session<T>,
   vary: boolean,
-): Promise<SessionHeaders> {
+): Promise<SessionCookieCommit> {
   await session.save({ force: true });
   const maxAge = session.getExpireAtBrowserClose() ? null : session.getExpiryAge();
   return {
-    setCookie: sessionCookie(session.key!, maxAge, Date.now() / 1000, session.settings),
+    cookie: sessionCookieParts(session.key!, maxAge, Date.now() / 1000, session.settings),
     vary,
   };
 }

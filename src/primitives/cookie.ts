@@ -93,6 +93,20 @@ export interface CookieAttributes {
   sameSite?: string;
 }
 
+/**
+ * A cookie as Django's `response.set_cookie` holds it before writing the header: for frameworks
+ * whose cookie API takes a name, a value and options rather than a `Set-Cookie` line (Next's
+ * `cookies().set`).
+ */
+export interface DjangoCookie {
+  /** The cookie's name. */
+  name: string;
+  /** The value, unquoted (Django quotes it when serialising; `""` for a deletion). */
+  value: string;
+  /** The attributes Django writes. */
+  attributes: CookieAttributes;
+}
+
 /** Python's `http.cookies._LegalChars`: a value made only of these is sent unquoted. */
 const LEGAL_VALUE = /^[A-Za-z0-9!#$%&'*+\-.^_`|~:]+$/;
 

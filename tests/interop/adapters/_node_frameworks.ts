@@ -20,6 +20,7 @@ import { freePort } from "../../../examples/_launch.ts";
 import {
   closeDjangos,
   django,
+  DJANGO_AUTH,
   DJANGO_DB_CREATE,
   DJANGO_DB_LOAD,
   DJANGO_VERSIONS,
@@ -131,22 +132,6 @@ async function sqliteStore(label: string): Promise<Store> {
   };
 }
 
-const PY_AUTH = `
-from django.contrib.auth import get_user, login, logout
-from django.contrib.auth.models import User
-from django.contrib.sessions.backends.db import SessionStore
-from django.test import RequestFactory
-r = RequestFactory().get("/")
-r.session = SessionStore(args["key"])
-if args["do"] == "login":
-    login(r, User.objects.get_or_create(username=args["username"])[0])
-    r.session.save()
-if args["do"] == "logout":
-    logout(r)
-u = get_user(r)
-result = {"key": r.session.session_key, "user": u.username if u.is_authenticated else None}
-`;
-
 const MIGRATE = `
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
@@ -222,19 +207,19 @@ function versionCases(
 
     test("Django logs in → the adapter sees the user; Django logs out → anonymous", async () => {
       const username = `${framework}-${version}-${crypto.randomUUID().slice(0, 6)}`;
-      const { key } = await dj().run<{ key: string }>(PY_AUTH, {
+      const { key } = await dj().run<{ key: string }>(DJANGO_AUTH, {
         do: "login",
         key: null,
         username,
       });
       assert.deepEqual(await (await get("/me", key)).json(), { user: username });
-      await dj().run(PY_AUTH, { do: "logout", key });
+      await dj().run(DJANGO_AUTH, { do: "logout", key });
       assert.deepEqual(await (await get("/me", key)).json(), { user: null });
     });
 
     test("the adapter logs out (redirect) → Django sees no user, the cookie is deleted", async () => {
       const username = `${framework}-out-${crypto.randomUUID().slice(0, 6)}`;
-      const { key } = await dj().run<{ key: string }>(PY_AUTH, {
+      const { key } = await dj().run<{ key: string }>(DJANGO_AUTH, {
         do: "login",
         key: null,
         username,
@@ -243,7 +228,7 @@ function versionCases(
       assert.equal(response.status, 302);
       assert.equal(response.headers.get("location"), "/");
       assert.match(response.headers.get("set-cookie")!, /^sessionid=""; expires=Thu, 01 Jan 1970/);
-      assert.deepEqual(await dj().run(PY_AUTH, { do: "get", key }), { key: null, user: null });
+      assert.deepEqual(await dj().run(DJANGO_AUTH, { do: "get", key }), { key: null, user: null });
       assert.deepEqual(await (await get("/me", key)).json(), { user: null });
     });
 
