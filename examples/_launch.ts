@@ -17,7 +17,8 @@ export type ServerName =
   | "elysia"
   | "fastify"
   | "koa"
-  | "express";
+  | "express"
+  | "oak";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = (tool: string) => `${root}node_modules/.bin/${tool}`;
@@ -35,6 +36,7 @@ const COMMANDS: Record<Exclude<ServerName, "django">, [string, string[]]> = {
   fastify: [process.execPath, ["--import", "tsx", "examples/fastify_server.ts"]],
   koa: [process.execPath, ["--import", "tsx", "examples/koa_server.ts"]],
   express: [process.execPath, ["--import", "tsx", "examples/express_server.ts"]],
+  oak: [bin("deno"), ["run", "-A", "examples/oak_server.ts"]],
 };
 
 /** The Django releases `.ci/django-releases` prepares, newest first. */
@@ -83,7 +85,8 @@ export function migrate(env: Record<string, string>): void {
   if (run.status !== 0) throw new Error(`migrate failed: ${run.stderr}`);
 }
 
-function listening(port: number): Promise<boolean> {
+/** Whether something accepts connections on `port` of {@linkcode HOST} right now. */
+export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, HOST, () => {
       socket.end();
