@@ -29,6 +29,7 @@ export const SERVERS = {
   fastify: Number(env.FASTIFY_PORT ?? 8006),
   koa: Number(env.KOA_PORT ?? 8007),
   express: Number(env.EXPRESS_PORT ?? 8008),
+  oak: Number(env.OAK_PORT ?? 8010),
 };
 
 /**

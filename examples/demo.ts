@@ -19,7 +19,17 @@ const env: Record<string, string> = {
     Object.entries(SERVERS).map(([name, port]) => [`${name.toUpperCase()}_PORT`, String(port)]),
   ),
 };
-const names: ServerName[] = ["deno", "bun", "node", "hono", "elysia", "fastify", "koa", "express"];
+const names: ServerName[] = [
+  "deno",
+  "bun",
+  "node",
+  "hono",
+  "elysia",
+  "fastify",
+  "koa",
+  "express",
+  "oak",
+];
 if (django) {
   migrate(env); // also creates the demo user
   names.unshift("django");
