@@ -206,7 +206,10 @@ function formToken(request: OakRequest, headers: OakHeaders): () => Promise<stri
   if (source) return formTokenReader(source);
   return async () => {
     if (!isFormBody(headers.get("content-type")) || !request.hasBody) return null;
-    const replay = fetchRequest(request, await request.body.arrayBuffer());
+    // A body an earlier middleware has consumed holds no token any more (the header is tried next).
+    const bytes = await request.body.arrayBuffer().catch(() => null);
+    if (bytes === null) return null;
+    const replay = fetchRequest(request, bytes);
     const Body = request.body.constructor as new (
       source: { request: Request },
     ) => OakRequest["body"];
@@ -260,7 +263,7 @@ function respondWith(ctx: Context, response: Response, { replace = false } = {})
   const { headers } = ctx.response;
   if (replace) { for (const name of [...headers.keys()]) headers.delete(name); }
   ctx.response.status = response.status;
-  response.headers.forEach((value, name) => headers.set(name, value));
+  response.headers.forEach((value, name) => name !== "set-cookie" && headers.set(name, value));
   for (const cookie of response.headers.getSetCookie()) headers.append("set-cookie", cookie);
   ctx.response.body = response.body;
 }

@@ -119,7 +119,9 @@ function siteApp(db: TestDatabase, version: DjangoVersion): AnyApplication {
       ctx.response.body = { user: (await ctx.state.user())?.username ?? null };
     }
     if (route === "POST /echo") {
-      const form = body.type() === "form" ? await body.form() : await body.formData();
+      const type = body.type();
+      if (type === "json") return void (ctx.response.body = await body.json());
+      const form = type === "form" ? await body.form() : await body.formData();
       ctx.response.body = { note: form.get("note") };
     }
     if (route === "POST /login") {
@@ -208,7 +210,7 @@ function interopCases(server: string, start: Start): void {
         send(jar, path, { method: "POST", headers: FORM, body: new URLSearchParams(fields) });
       const ourToken = async (jar: CookieJar) => await (await send(jar, "/token")).text();
 
-      test("a token Django rendered passes; the handler still reads the form", async () => {
+      test("a token Django rendered passes (form or header); the handler still reads the body", async () => {
         const page = await toDjango(site(), { method: "GET", path: "/form/" });
         const jar = new CookieJar();
         jar.take([pair(page.cookies.csrftoken)]);
@@ -220,6 +222,12 @@ function interopCases(server: string, start: Start): void {
         multipart.set("note", "multipart");
         const response = await send(jar, "/echo", { method: "POST", body: multipart });
         assert.deepEqual(await response.json(), { note: "multipart" });
+        const json = await send(jar, "/echo", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-csrftoken": csrfmiddlewaretoken },
+          body: JSON.stringify({ note: "json" }),
+        });
+        assert.deepEqual(await json.json(), { note: "json" });
       });
 
       test("a forged or missing token is refused with Django's reason", async () => {
