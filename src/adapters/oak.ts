@@ -48,7 +48,7 @@ import {
   type RequestOptions,
 } from "./request.ts";
 
-export type { CsrfFailureView } from "./request.ts";
+export type { CsrfFailureView, RequestOptions } from "./request.ts";
 
 /**
  * What {@linkcode djangoSession} puts on `ctx.state`. A type rather than an interface: Oak merges
