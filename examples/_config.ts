@@ -38,6 +38,7 @@ export const SERVERS = {
   sveltekit: Number(env.SVELTEKIT_PORT ?? 8011),
   h3: Number(env.H3_PORT ?? 8009),
   next: Number(env.NEXT_PORT ?? 8012),
+  oak: Number(env.OAK_PORT ?? 8010),
 };
 
 /**

@@ -21,7 +21,8 @@ export type ServerName =
   | "express"
   | "sveltekit"
   | "h3"
-  | "next";
+  | "next"
+  | "oak";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = (tool: string) => `${root}node_modules/.bin/${tool}`;
@@ -43,6 +44,7 @@ const COMMANDS: Record<Exclude<ServerName, "django">, [string, string[]]> = {
   h3: [process.execPath, ["--import", "tsx", "examples/h3_server.ts"]],
   // Built first by launch() (buildNext); PORT and NEXT_PORT name the same port.
   next: [bin("next"), ["start", "examples/next", "--hostname", HOST]],
+  oak: [bin("deno"), ["run", "-A", "examples/oak_server.ts"]],
 };
 
 /** The SvelteKit example's project directory (examples/sveltekit/). */
@@ -127,7 +129,8 @@ export function migrate(env: Record<string, string>): void {
   if (run.status !== 0) throw new Error(`migrate failed: ${run.stderr}`);
 }
 
-function listening(port: number): Promise<boolean> {
+/** Whether something accepts connections on `port` of {@linkcode HOST} right now. */
+export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, HOST, () => {
       socket.end();

@@ -32,6 +32,7 @@ const names: ServerName[] = [
   "sveltekit",
   "h3",
   "next",
+  "oak",
 ];
 if (django) {
   migrate(env); // also creates the demo user

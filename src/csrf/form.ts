@@ -12,6 +12,22 @@ const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form
 export const CSRF_FORM_FIELD = "csrfmiddlewaretoken";
 
 /**
+ * Whether Django parses a body of this `Content-Type` into `request.POST` (a urlencoded or
+ * multipart form), i.e. whether a `csrfmiddlewaretoken` field can be in it.
+ *
+ * @param contentType the request's `Content-Type`, or `null`
+ * @returns `true` for a form
+ * @example
+ * ```ts
+ * import { isFormBody } from "@django-interop/session/csrf";
+ * console.log(isFormBody("multipart/form-data; boundary=x"), isFormBody("application/json")); // true false
+ * ```
+ */
+export function isFormBody(contentType: string | null): boolean {
+  return FORM_TYPES.has((contentType ?? "").split(";")[0].trim().toLowerCase());
+}
+
+/**
  * A reader of the request's `csrfmiddlewaretoken`, for `csrfCheck`'s `formToken`: it parses a
  * clone of the body, once, when called — `csrfCheck` calls it only for a POST that reaches the
  * token check. The last field wins and a file counts as none, as in Django's `request.POST.get`;
@@ -31,8 +47,7 @@ export const CSRF_FORM_FIELD = "csrfmiddlewaretoken";
  */
 export function formTokenReader(request: Request): () => Promise<string | null> {
   return async () => {
-    const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-    if (!FORM_TYPES.has(type) || request.body === null) return null;
+    if (!isFormBody(request.headers.get("content-type")) || request.body === null) return null;
     try {
       const value = (await request.clone().formData()).getAll(CSRF_FORM_FIELD).at(-1);
       return typeof value === "string" ? value : null;

@@ -44,10 +44,14 @@ export const CSRF_REASONS: Readonly<
   BAD_TOKEN: "CSRF token missing or incorrect.",
 });
 
-/** Request headers: a `Headers`, or a plain object of lowercase names (Node's `req.headers`). */
-export type HeaderSource =
-  | Headers
-  | Readonly<Record<string, string | readonly string[] | undefined>>;
+/**
+ * Request headers: a `Headers` (the runtime's, or another implementation's such as the undici
+ * package's, which Oak's Node server hands out), or a plain object of lowercase names (Node's
+ * `req.headers`).
+ */
+export type HeaderSource = Pick<Headers, "get"> | NodeHeaders;
+
+type NodeHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** What the checks read of a request. */
 export interface CsrfRequestLine {
@@ -67,8 +71,9 @@ export interface CsrfRequestLine {
  * @returns the value (repeated headers joined by `", "`)
  */
 export function headerOf(headers: HeaderSource, name: string): string | null {
-  if (headers instanceof Headers) return headers.get(name);
-  const value = headers[name];
+  // Not `instanceof Headers`: another implementation's class is no instance of the runtime's.
+  if (typeof headers.get === "function") return (headers as Pick<Headers, "get">).get(name);
+  const value = (headers as NodeHeaders)[name];
   if (value === undefined) return null;
   return typeof value === "string" ? value : value.join(", ");
 }
