@@ -35,9 +35,19 @@ const SERVERS: ServerName[] = [
   "h3",
   "sveltekit",
   "next",
+  "oak",
 ];
 
-const WITH_CSRF = new Set<ServerName>(["deno", "bun", "node", "hono", "h3", "sveltekit", "next"]);
+const WITH_CSRF = new Set<ServerName>([
+  "deno",
+  "bun",
+  "node",
+  "hono",
+  "h3",
+  "sveltekit",
+  "next",
+  "oak",
+]);
 
 if (!runtime.Bun && !runtime.Deno) {
   describe("one browser session across Django and every TypeScript example server", () => {
@@ -202,6 +212,10 @@ if (!runtime.Bun && !runtime.Deno) {
         assert.deepEqual(await visit("h3"), { visits_h3: 1 });
         assertDjangoAttributes(await sessionCookie());
         assert.deepEqual(await logOut("sveltekit"), {});
+        assert.equal(await sessionCookie(), undefined);
+        assert.deepEqual(await visit("oak"), { visits_oak: 1 });
+        assertDjangoAttributes(await sessionCookie());
+        assert.deepEqual(await logOut("oak"), {});
         assert.equal(await sessionCookie(), undefined);
       },
     );
