@@ -143,5 +143,10 @@ export const FETCH_FRAMEWORKS: Framework[] = [
   fetchFramework("hono", "deno"),
   fetchFramework("hono", "bun"),
   fetchFramework("hono", "node"),
+  fetchFramework("h3", "deno"),
+  fetchFramework("h3", "bun"),
+  fetchFramework("h3", "node"),
+  fetchFramework("oak", "deno"),
+  fetchFramework("oak", "node"),
   fetchFramework("elysia", "bun"),
 ];

@@ -1,6 +1,7 @@
 /**
  * Fetch-style adapters under load (bench/_frameworks.ts lists them): `withSession` on Deno.serve,
- * Bun.serve and Node (@hono/node-server), Hono on each runtime, Elysia on Bun — each reading a
+ * Bun.serve and Node (@hono/node-server), Hono and h3 on each runtime, Oak on Deno and Node, Elysia
+ * on Bun — each reading a
  * Django session from PostgreSQL against the same server doing one raw postgres.js select per
  * request (target ≥ 0.9×). How it measures: bench/_framework_load.ts; the servers:
  * bench/fetch_server.ts.

@@ -1,11 +1,12 @@
 /**
  * A fetch-style framework for bench/fetch_frameworks.bench.ts, on whichever runtime runs it
- * (Deno.serve, Bun.serve, Node through @hono/node-server; Elysia listens on its own), in one MODE:
+ * (Deno.serve, Bun.serve, Node through @hono/node-server; Elysia and Oak listen on their own), in
+ * one MODE:
  * - `ours`: our adapter, `/static` (never touches the session), `/read` (loads the Django session,
  *   answers `n`), `/write` (changes it; the adapter saves it);
  * - `raw`: the same framework with no session layer, `/read` doing one postgres.js select of the
  *   session row.
- * Environment: FRAMEWORK (`withSession`, `hono`, `elysia`), MODE, PORT, DATABASE_URL,
+ * Environment: FRAMEWORK (`withSession`, `hono`, `h3`, `oak`, `elysia`), MODE, PORT, DATABASE_URL,
  * DJANGO_SECRET_KEY. Prints "ready" once listening.
  */
 import postgres from "postgres";
@@ -65,6 +66,37 @@ async function app(): Promise<Handler | null> {
     app.get("/read", (c) => page("/read", c.var.session));
     app.get("/write", (c) => page("/write", c.var.session));
     return app.fetch;
+  }
+  if (FRAMEWORK === "h3") {
+    const { H3 } = await import("h3");
+    const { djangoSession } = await import("../src/adapters/h3.ts");
+    const h3 = new H3().get("/static", () => text("static"));
+    if (MODE === "raw") {
+      return h3.get("/read", (event) => raw(event.req.headers.get("cookie"))).fetch;
+    }
+    const django = djangoSession({ backend });
+    return h3.use(django)
+      .get("/read", (event) => page("/read", django.context(event).session))
+      .get("/write", (event) => page("/write", django.context(event).session)).fetch;
+  }
+  if (FRAMEWORK === "oak") {
+    const { Application } = await import("@oakserver/oak");
+    const { djangoSession } = await import("../src/adapters/oak.ts");
+    const app = new Application();
+    if (MODE !== "raw") app.use(djangoSession({ backend }));
+    app.use(async (ctx) => {
+      const { pathname } = ctx.request.url;
+      const answer = pathname === "/static"
+        ? text("static")
+        : MODE === "raw"
+        ? await raw(ctx.request.headers.get("cookie"))
+        : await page(pathname, (ctx.state as { session: Session }).session);
+      ctx.response.type = "text/plain";
+      ctx.response.body = await answer.text();
+    });
+    app.addEventListener("listen", () => console.log("ready"));
+    app.listen({ hostname: "127.0.0.1", port });
+    return null;
   }
   const { Elysia } = await import("elysia");
   const { djangoSession } = await import("../src/adapters/elysia.ts");
