@@ -1,6 +1,7 @@
 /**
- * The form half of a fetch-style request: `csrfmiddlewaretoken` read from a clone of the body, only
- * for the content types Django parses into `request.POST`, so the handler can still read the body.
+ * The form half of a request: `csrfmiddlewaretoken` read from a clone of a fetch-style body, or
+ * from the body a framework's parser already made, only for the content types Django parses into
+ * `request.POST`, so the handler can still read the body.
  *
  * @module
  */
@@ -31,8 +32,7 @@ export const CSRF_FORM_FIELD = "csrfmiddlewaretoken";
  */
 export function formTokenReader(request: Request): () => Promise<string | null> {
   return async () => {
-    const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-    if (!FORM_TYPES.has(type) || request.body === null) return null;
+    if (!isForm(request.headers.get("content-type")) || request.body === null) return null;
     try {
       const value = (await request.clone().formData()).getAll(CSRF_FORM_FIELD).at(-1);
       return typeof value === "string" ? value : null;
@@ -40,4 +40,37 @@ export function formTokenReader(request: Request): () => Promise<string | null> 
       return null;
     }
   };
+}
+
+/** Whether Django would parse a body of this `Content-Type` into `request.POST`. */
+function isForm(contentType: string | null | undefined): boolean {
+  return FORM_TYPES.has((contentType ?? "").split(";")[0].trim().toLowerCase());
+}
+
+/**
+ * The `csrfmiddlewaretoken` of a body a framework's parser already made (`ctx.request.body` from
+ * `@koa/bodyparser`, `req.body` from `express.urlencoded()`, multer's fields): the field's string,
+ * the last one when the parser made an array of a repeated field, as Django's `request.POST.get`;
+ * `null` for any other content type than a form (a JSON body's field is no form token in Django),
+ * for no parsed body, or for a value that is no string.
+ *
+ * @param contentType the request's `Content-Type`
+ * @param body the parsed body, or `undefined` when no parser ran
+ * @returns the token, or `null`
+ * @example
+ * ```ts
+ * import { parsedFormToken } from "@django-interop/session/csrf";
+ * const body = { csrfmiddlewaretoken: ["stale", "abc"] };
+ * console.log(parsedFormToken("application/x-www-form-urlencoded", body)); // abc
+ * console.log(parsedFormToken("application/json", body)); // null
+ * ```
+ */
+export function parsedFormToken(
+  contentType: string | null | undefined,
+  body: unknown,
+): string | null {
+  if (!isForm(contentType) || typeof body !== "object" || body === null) return null;
+  const field: unknown = (body as Record<string, unknown>)[CSRF_FORM_FIELD];
+  const value = Array.isArray(field) ? field.at(-1) : field;
+  return typeof value === "string" ? value : null;
 }

@@ -186,7 +186,7 @@ if (!runtime.Bun && !runtime.Deno) {
         assert.equal(await sessionCookie(), undefined);
         assert.deepEqual(await visit("fastify"), { visits_fastify: 1 });
         assertDjangoAttributes(await sessionCookie());
-        assert.deepEqual(await visit("koa", "/logout"), {});
+        assert.deepEqual(await logOut("koa"), {});
         assert.equal(await sessionCookie(), undefined);
         assert.deepEqual(await visit("express"), { visits_express: 1 });
         assertDjangoAttributes(await sessionCookie());
