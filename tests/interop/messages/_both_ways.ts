@@ -3,13 +3,14 @@
  * adapter adds shows in real Django's `get_messages` (3.2/4.2/5.2/6.1), one Django adds shows in
  * the adapter's `messages.list()`, and each is gone once shown — for Django's three storages, on
  * Django's `signed_cookies` session engine (the session is a cookie too, so a browser's cookie
- * jar carries everything between the two). Each adapter's app serves `GET /` ({@linkcode listed}
- * as JSON) and a CSRF-exempt `POST /` ({@linkcode addTwo}; CSRF has its own tests).
+ * jar carries everything between the two). Each adapter's app answers a GET with `listed` as
+ * JSON and a CSRF-exempt POST with `addTwo` (tests/interop/messages/_cycle.ts; CSRF has its own
+ * tests).
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
-import { ERROR, INFO, type RequestMessages, SUCCESS } from "../../../src/messages/mod.ts";
+import type { DjangoSettingsInput } from "../../../src/settings/settings.ts";
+import { ERROR, INFO, SUCCESS } from "../../../src/messages/mod.ts";
 import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";
 import { CookieJar } from "../_databases.ts";
 import { type Added, CYCLE, type Seen } from "./_cycle.ts";
@@ -22,18 +23,7 @@ const STORAGES = [
   "django.contrib.messages.storage.fallback.FallbackStorage",
 ];
 
-/** What `GET /` answers as JSON: the request's messages as Django's view lists them. */
-export async function listed(messages: RequestMessages): Promise<Seen[]> {
-  return (await messages.list()).map((m) => [m.level, m.message, m.extraTags, m.tags, m.safe]);
-}
-
-/** What `POST /` does: a success with extra tags `framework`, and a safe error. */
-export function addTwo(messages: RequestMessages, framework: string): void {
-  messages.success(`Saved from ${framework}`, { extraTags: framework });
-  messages.error("<i>bold</i>", { safe: true });
-}
-
-/** The adapter's app for one backend: a request to `/` with a `Cookie` header, and its end. */
+/** The adapter's app on one set of settings: a GET or POST with a `Cookie` header, and its end. */
 export interface MessagesApp {
   send(method: "GET" | "POST", cookie: string): Response | Promise<Response>;
   close(): Promise<void>;
@@ -43,11 +33,11 @@ export interface MessagesApp {
  * Registers the cases for one adapter.
  *
  * @param framework its name in the titles and in `addTwo`'s message
- * @param serve starts its app on the backend
+ * @param serve starts its app on a signed-cookies backend with these settings
  */
 export function messagesBothWays(
   framework: string,
-  serve: (backend: SignedCookieBackend) => Promise<MessagesApp>,
+  serve: (settings: DjangoSettingsInput) => Promise<MessagesApp>,
 ): void {
   after(closeDjangos);
   for (const version of DJANGO_VERSIONS) {
@@ -59,14 +49,10 @@ export function messagesBothWays(
             SESSION_ENGINE: "django.contrib.sessions.backends.signed_cookies",
             INSTALLED_APPS: ["django.contrib.sessions", "django.contrib.messages"],
           });
-        const backend = new SignedCookieBackend({
-          SECRET_KEY,
-          MESSAGE_STORAGE: storage,
-          djangoVersion: version,
-        });
-        const app = serve(backend);
-        after(async () => (await app).close());
+        let app: Promise<MessagesApp> | undefined; // started by the first test that needs it
+        after(async () => await (await app)?.close());
         const ours = async (jar: CookieJar, method: "GET" | "POST") => {
+          app ??= serve({ SECRET_KEY, MESSAGE_STORAGE: storage, djangoVersion: version });
           const response = await (await app).send(method, jar.header());
           jar.take(response.headers.getSetCookie());
           return response;

@@ -5,9 +5,12 @@
  */
 import { Hono } from "hono";
 import { csrfExempt, djangoSession, type SessionEnv } from "../../../src/adapters/hono.ts";
-import { addTwo, listed, messagesBothWays } from "./_both_ways.ts";
+import { messagesBothWays } from "./_both_ways.ts";
+import { addTwo, listed } from "./_cycle.ts";
+import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
 
-messagesBothWays("hono", (backend) => {
+messagesBothWays("hono", (settings) => {
+  const backend = new SignedCookieBackend(settings);
   const app = new Hono<SessionEnv>().use(djangoSession({ backend }));
   app.get("/", async (c) => c.json(await listed(c.var.messages)));
   app.post("/", csrfExempt, (c) => (addTwo(c.var.messages, "hono"), c.text("added")));

@@ -6,9 +6,12 @@
 import type { Server } from "node:http";
 import Koa from "koa";
 import { djangoSession } from "../../../src/adapters/koa.ts";
-import { addTwo, listed, messagesBothWays } from "./_both_ways.ts";
+import { messagesBothWays } from "./_both_ways.ts";
+import { addTwo, listed } from "./_cycle.ts";
+import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
 
-messagesBothWays("koa", async (backend) => {
+messagesBothWays("koa", async (settings) => {
+  const backend = new SignedCookieBackend(settings);
   const app = new Koa().use(djangoSession({ backend, csrfExempt: (ctx) => ctx.method === "POST" }))
     .use(async (ctx) => {
       if (ctx.method === "POST") return void (addTwo(ctx.messages, "koa"), ctx.body = "added");
