@@ -1,5 +1,6 @@
-// Elysia + djangoSession (`session` and `user` in the handler's context), on Elysia's own server:
-// `bun examples/elysia_server.ts` (ELYSIA_PORT, default 8005).
+// Elysia + djangoSession (`session`, `user`, `csrfToken` and `messages` in the handler's context),
+// on Elysia's own server: `bun examples/elysia_server.ts` (ELYSIA_PORT, default 8005). The forms
+// carry Django's CSRF token; the plugin checks each POST before Elysia parses its body.
 import { Elysia } from "elysia";
 import { djangoSession } from "../src/adapters/elysia.ts";
 import { openBackend } from "./_backend.ts";
@@ -9,10 +10,18 @@ import { countVisit, loggedOut, loginPage } from "./_page.ts";
 const { backend, users, user } = await openBackend();
 new Elysia()
   .use(djangoSession({ backend, user }))
-  .get("/", async ({ session, user }) => countVisit("elysia", await session.load(), await user()))
-  .get("/login", ({ request, session }) => loginPage(request, session, users))
-  .post("/login", ({ request, session }) => loginPage(request, session, users), { parse: "none" })
-  .get("/logout", async ({ session }) => {
+  .get(
+    "/",
+    async ({ session, user, csrfToken }) =>
+      countVisit("elysia", await session.load(), await user(), csrfToken),
+  )
+  .get("/login", ({ request, session, csrfToken }) => loginPage(request, session, users, csrfToken))
+  .post(
+    "/login",
+    ({ request, session, csrfToken }) => loginPage(request, session, users, csrfToken),
+    { parse: "none" },
+  )
+  .post("/logout", async ({ session }) => {
     await session.flush();
     return loggedOut();
   })

@@ -1,6 +1,7 @@
 /**
- * The form half of a fetch-style request: `csrfmiddlewaretoken` read from a clone of the body, only
- * for the content types Django parses into `request.POST`, so the handler can still read the body.
+ * The form half of a request: `csrfmiddlewaretoken` read from a clone of a fetch-style body, or
+ * from the body a framework's parser already made, only for the content types Django parses into
+ * `request.POST`, so the handler can still read the body.
  *
  * @module
  */
@@ -23,7 +24,7 @@ export const CSRF_FORM_FIELD = "csrfmiddlewaretoken";
  * console.log(isFormBody("multipart/form-data; boundary=x"), isFormBody("application/json")); // true false
  * ```
  */
-export function isFormBody(contentType: string | null): boolean {
+export function isFormBody(contentType: string | null | undefined): boolean {
   return FORM_TYPES.has((contentType ?? "").split(";")[0].trim().toLowerCase());
 }
 
@@ -55,4 +56,32 @@ export function formTokenReader(request: Request): () => Promise<string | null> 
       return null;
     }
   };
+}
+
+/**
+ * The `csrfmiddlewaretoken` of a body a framework's parser already made (`ctx.request.body` from
+ * `@koa/bodyparser`, `req.body` from `express.urlencoded()`, multer's fields): the field's string,
+ * the last one when the parser made an array of a repeated field, as Django's `request.POST.get`;
+ * `null` for any other content type than a form (a JSON body's field is no form token in Django),
+ * for no parsed body, or for a value that is no string.
+ *
+ * @param contentType the request's `Content-Type`
+ * @param body the parsed body, or `undefined` when no parser ran
+ * @returns the token, or `null`
+ * @example
+ * ```ts
+ * import { parsedFormToken } from "@django-interop/session/csrf";
+ * const body = { csrfmiddlewaretoken: ["stale", "abc"] };
+ * console.log(parsedFormToken("application/x-www-form-urlencoded", body)); // abc
+ * console.log(parsedFormToken("application/json", body)); // null
+ * ```
+ */
+export function parsedFormToken(
+  contentType: string | null | undefined,
+  body: unknown,
+): string | null {
+  if (!isFormBody(contentType) || typeof body !== "object" || body === null) return null;
+  const field: unknown = (body as Record<string, unknown>)[CSRF_FORM_FIELD];
+  const value = Array.isArray(field) ? field.at(-1) : field;
+  return typeof value === "string" ? value : null;
 }

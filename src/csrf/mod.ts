@@ -70,7 +70,7 @@ export {
   csrfFailureResponse,
   serializeCsrfCookie,
 } from "./commit.ts";
-export { CSRF_FORM_FIELD, formTokenReader, isFormBody } from "./form.ts";
+export { CSRF_FORM_FIELD, formTokenReader, isFormBody, parsedFormToken } from "./form.ts";
 export {
   CSRF_REASONS,
   csrfOriginFailure,

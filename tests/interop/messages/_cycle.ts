@@ -2,8 +2,11 @@
  * One request/response cycle in real Django for the messages tests: RequestFactory through
  * `SessionMiddleware` and `MessageMiddleware`, a view that lists (`get_messages`) and adds
  * (`add_message`, `mark_safe` for safe ones); the answer holds what it saw, the `Set-Cookie`
- * values Django sent and the session's `_messages` text afterwards.
+ * values Django sent and the session's `_messages` text afterwards. And the two pages of each
+ * adapter's app (tests/interop/messages/_both_ways.ts), importable by a server outside the runner.
  */
+import type { RequestMessages } from "../../../src/messages/request_messages.ts";
+
 /** [level, text, extra_tags, safe] */
 export type Added = [number, string, string, boolean];
 /** What a view saw: [level, text, extra_tags, tags, safe] */
@@ -33,3 +36,14 @@ with override_settings(MESSAGE_STORAGE=args["storage"], MESSAGE_TAGS={40: "dange
     raw = request.session.get("_messages")
 result = {"seen": json.loads(response.content), "cookies": [m.OutputString() for m in response.cookies.values()], "raw": raw}
 `;
+
+/** What an adapter's GET answers as JSON: the request's messages as Django's view lists them. */
+export async function listed(messages: RequestMessages): Promise<Seen[]> {
+  return (await messages.list()).map((m) => [m.level, m.message, m.extraTags, m.tags, m.safe]);
+}
+
+/** What an adapter's POST does: a success with extra tags `framework`, and a safe error. */
+export function addTwo(messages: RequestMessages, framework: string): void {
+  messages.success(`Saved from ${framework}`, { extraTags: framework });
+  messages.error("<i>bold</i>", { safe: true });
+}
