@@ -36,6 +36,7 @@ const SERVERS: ServerName[] = [
   "sveltekit",
   "next",
   "oak",
+  "elysia",
 ];
 
 const WITH_CSRF = new Set<ServerName>([
@@ -47,6 +48,8 @@ const WITH_CSRF = new Set<ServerName>([
   "sveltekit",
   "next",
   "oak",
+  "koa",
+  "elysia",
 ]);
 
 if (!runtime.Bun && !runtime.Deno) {
