@@ -64,6 +64,21 @@ middleware._reject = lambda request, reason: reason
 result = middleware.process_view(r, lambda request: None, (), {})
 `;
 
+/** Django's signed_cookies engine loading a cookie value: the session's data. */
+const PY_SIGNED_LOAD = `
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+result = dict(SessionStore(session_key=args["key"]).load())
+`;
+
+/** Django's signed_cookies engine writing a session: the cookie value. */
+const PY_SIGNED_SAVE = `
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+store = SessionStore()
+store["visits_edge"] = args["visits"]
+store.save()
+result = store.session_key
+`;
+
 /** A `Set-Cookie` line's attributes: lowercase names (RFC 6265 §5.2) → values. */
 function attributes(line: string): Record<string, string> {
   const pairs = line.split("; ").slice(1).map((part) => {
@@ -169,6 +184,27 @@ if (!runtime.Bun && !runtime.Deno) {
         assert.equal(data.visits_next, 1);
       });
     }
+
+    test("a route handler on the Edge runtime shares a signed-cookie session with Django", async () => {
+      const first = await get("/api/edge");
+      assert.deepEqual(await first.json(), { visits: 1, runtime: "edge" });
+      const ours = valueOf(cookieOf(first, "edge_sessionid"))!;
+      const signed = (version: (typeof DJANGO_VERSIONS)[number]) =>
+        django(version, {
+          SECRET_KEY,
+          SESSION_ENGINE: "django.contrib.sessions.backends.signed_cookies",
+        });
+      for (const version of DJANGO_VERSIONS) {
+        // Django reads the Edge route's cookie, and writes one the Edge route reads.
+        const read = await signed(version).run<Record<string, unknown>>(PY_SIGNED_LOAD, {
+          key: ours,
+        });
+        assert.deepEqual(read, { visits_edge: 1 }, `Django ${version} reads it`);
+        const theirs = await signed(version).run<string>(PY_SIGNED_SAVE, { visits: 41 });
+        const again = await get("/api/edge", `edge_sessionid=${theirs}`);
+        assert.deepEqual(await again.json(), { visits: 42, runtime: "edge" }, `Django ${version}`);
+      }
+    });
 
     test("the cookie a Server Action sets has Django's attributes, byte for byte", async () => {
       const before = Math.floor(Date.now() / 1000);
