@@ -31,8 +31,7 @@ export const CSRF_FORM_FIELD = "csrfmiddlewaretoken";
  */
 export function formTokenReader(request: Request): () => Promise<string | null> {
   return async () => {
-    const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-    if (!FORM_TYPES.has(type) || request.body === null) return null;
+    if (!isForm(request.headers.get("content-type")) || request.body === null) return null;
     try {
       const value = (await request.clone().formData()).getAll(CSRF_FORM_FIELD).at(-1);
       return typeof value === "string" ? value : null;
@@ -40,4 +39,35 @@ export function formTokenReader(request: Request): () => Promise<string | null> 
       return null;
     }
   };
+}
+
+/**
+ * The `csrfmiddlewaretoken` of a body the framework already parsed (Express's
+ * `express.urlencoded()` or multer, `@fastify/formbody`, `@koa/bodyparser`), for `csrfCheck`'s
+ * `formToken`: read only for the two content types Django parses into `request.POST`, so a JSON
+ * body's field is no token (as in Django); the last of repeated fields, a string only.
+ *
+ * @param contentType the request's `Content-Type` header
+ * @param body the parsed body (an object of fields, a value or a list of values each)
+ * @returns the token, or `null`
+ * @example
+ * ```ts
+ * import { parsedFormToken } from "@django-interop/session/csrf";
+ * const fields = { csrfmiddlewaretoken: ["old", "new"] };
+ * console.log(parsedFormToken("application/x-www-form-urlencoded", fields)); // new
+ * console.log(parsedFormToken("application/json", fields)); // null
+ * ```
+ */
+export function parsedFormToken(
+  contentType: string | null | undefined,
+  body: unknown,
+): string | null {
+  if (!isForm(contentType) || typeof body !== "object" || body === null) return null;
+  const value: unknown = (body as Record<string, unknown>)[CSRF_FORM_FIELD];
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  return typeof last === "string" ? last : null;
+}
+
+function isForm(contentType: string | null | undefined): boolean {
+  return FORM_TYPES.has((contentType ?? "").split(";")[0].trim().toLowerCase());
 }

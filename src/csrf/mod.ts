@@ -70,7 +70,7 @@ export {
   csrfFailureResponse,
   serializeCsrfCookie,
 } from "./commit.ts";
-export { CSRF_FORM_FIELD, formTokenReader } from "./form.ts";
+export { CSRF_FORM_FIELD, formTokenReader, parsedFormToken } from "./form.ts";
 export {
   CSRF_REASONS,
   csrfOriginFailure,

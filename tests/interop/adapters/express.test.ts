@@ -108,7 +108,9 @@ const get = (app: ExpressApp, path: string, key?: string, method = "GET") =>
     redirect: "manual",
     headers: key ? { cookie: `sessionid=${key}` } : {},
   });
-const keyOf = (response: Response) => response.headers.get("set-cookie")!.match(COOKIE)![1];
+// login() also sends the rotated CSRF cookie, as Django's does: the session's is one of the list.
+const keyOf = (response: Response) =>
+  response.headers.getSetCookie().map((cookie) => cookie.match(COOKIE)).find(Boolean)![1];
 
 for (const store of STORES) {
   for (const version of DJANGO_VERSIONS) {
