@@ -250,4 +250,18 @@ describe("Express djangoSession with the store down", () => {
     assert.equal(await response.text(), "Service Unavailable");
     assert.ok(await app.nextError() instanceof StoreUnavailable);
   });
+
+  test("CSRF_USE_SESSIONS: the check's load fails → 503 before any route", async () => {
+    const csrfInSession = await startExpressApp(
+      new PostgresBackend(down, { SECRET_KEY, CSRF_USE_SESSIONS: true }),
+    );
+    try {
+      const response = await get(csrfInSession, "/static", "a".repeat(32));
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get("retry-after"), "5");
+      assert.equal(await response.text(), "Service Unavailable");
+    } finally {
+      await csrfInSession.close();
+    }
+  });
 });
