@@ -178,15 +178,26 @@ function afterMessages<T extends SessionData, U>(
   current: (header: "set-cookie" | "vary") => HeaderValue,
   cookies: string[],
 ): HeaderUpdate[] | Promise<HeaderUpdate[]> {
-  const { settings } = open.session;
   const csrf = open.csrf.csrf.commit();
-  const updates = (session: SessionHeaders) =>
-    headerUpdates(current, cookies, [
-      [settings.CSRF_COOKIE_NAME, csrf],
-      [settings.SESSION_COOKIE_NAME, session],
-    ]);
   const session = commitHeadersNow(open.session, open.cookieSent, status);
-  return session instanceof Promise ? session.then(updates) : updates(session);
+  // No named closure: esbuild's keepNames (tsx) would name it on every request.
+  return session instanceof Promise
+    ? session.then((saved) => updatesFor(open, current, cookies, csrf, saved))
+    : updatesFor(open, current, cookies, csrf, session);
+}
+
+function updatesFor<T extends SessionData, U>(
+  open: OpenRequest<T, U>,
+  current: (header: "set-cookie" | "vary") => HeaderValue,
+  cookies: string[],
+  csrf: SessionHeaders,
+  session: SessionHeaders,
+): HeaderUpdate[] {
+  const { settings } = open.session;
+  return headerUpdates(current, cookies, [
+    [settings.CSRF_COOKIE_NAME, csrf],
+    [settings.SESSION_COOKIE_NAME, session],
+  ]);
 }
 
 /**

@@ -49,7 +49,9 @@ export async function startExpressApp(
     close: () => Promise.resolve(),
   };
   const user = users && ((session: Parameters<typeof getUser>[0]) => getUser(session, users));
-  app.use(djangoSession({ backend, user, onError: report }));
+  // Session tests: the login POST is exempt here; CSRF has its own (tests/interop/csrf/).
+  const csrfExempt = (_req: unknown, path: string) => path.startsWith("/login/");
+  app.use(djangoSession({ backend, user, onError: report, csrfExempt }));
   const loaded = (req: express.Request) => sessionOf(req).load();
   const count = async (req: express.Request) => {
     const session = await loaded(req);

@@ -108,7 +108,9 @@ const get = (app: ExpressApp, path: string, key?: string, method = "GET") =>
     redirect: "manual",
     headers: key ? { cookie: `sessionid=${key}` } : {},
   });
-const keyOf = (response: Response) => response.headers.get("set-cookie")!.match(COOKIE)![1];
+// login() also sends the rotated CSRF cookie, as Django's does: the session's is one of the list.
+const keyOf = (response: Response) =>
+  response.headers.getSetCookie().map((cookie) => cookie.match(COOKIE)).find(Boolean)![1];
 
 for (const store of STORES) {
   for (const version of DJANGO_VERSIONS) {
@@ -247,5 +249,19 @@ describe("Express djangoSession with the store down", () => {
     assert.equal(response.headers.get("set-cookie"), null);
     assert.equal(await response.text(), "Service Unavailable");
     assert.ok(await app.nextError() instanceof StoreUnavailable);
+  });
+
+  test("CSRF_USE_SESSIONS: the check's load fails → 503 before any route", async () => {
+    const csrfInSession = await startExpressApp(
+      new PostgresBackend(down, { SECRET_KEY, CSRF_USE_SESSIONS: true }),
+    );
+    try {
+      const response = await get(csrfInSession, "/static", "a".repeat(32));
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get("retry-after"), "5");
+      assert.equal(await response.text(), "Service Unavailable");
+    } finally {
+      await csrfInSession.close();
+    }
   });
 });

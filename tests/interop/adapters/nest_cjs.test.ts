@@ -1,6 +1,7 @@
 // A NestJS 11 app compiled to CommonJS (tsc, `module: commonjs`, classic `node` resolution, as Nest's
 // starter sets it up) requires the BUILT package by name — `npm run build` first — and answers through
-// `djangoSession` applied with Nest's MiddlewareConsumer; real Django reads the cookie it set. Node's
+// `djangoSession` applied with Nest's MiddlewareConsumer (`forRoutes("*")`); real Django reads the
+// cookie it set, and Django's CSRF check runs on the body Nest's own parser read. Node's
 // require() of our ES modules is what is tested (Node ≥ 20.19 / 22.12, see package.json engines).
 //
 // Registered under Node only: it builds and runs Node processes itself, so running it from the Deno
@@ -93,6 +94,29 @@ if (!runtime.Bun && !runtime.Deno) {
           nest: 2,
         });
       }
+    });
+
+    test("CSRF: the form's token passes, none is refused, an exempt path passes", async () => {
+      const page = await fetch(`${app.url}/form`);
+      const token = (await page.text()).match(/value="(\w+)"/)![1];
+      const cookie = page.headers.get("set-cookie")!.split(";")[0];
+      const post = (path: string, body: string) =>
+        fetch(`${app.url}${path}`, {
+          method: "POST",
+          headers: {
+            cookie,
+            origin: app.url,
+            "content-type": "application/x-www-form-urlencoded",
+          },
+          body,
+        });
+      const passed = await post("/protected", `csrfmiddlewaretoken=${token}`);
+      assert.deepEqual([passed.status, await passed.text()], [201, "ok"]);
+      const refused = await post("/protected", "");
+      assert.equal(refused.status, 403);
+      assert.match(await refused.text(), /\n\nCSRF token missing\.\n$/);
+      const hook = await post("/hooks/payment", "");
+      assert.deepEqual([hook.status, await hook.text()], [201, "received"]);
     });
 
     test("a route that ignores the session sends no cookie", async () => {

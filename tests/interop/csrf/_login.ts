@@ -6,9 +6,20 @@
  * `/protected/` and `/login/` (a form POST of `username`/`password`: `authenticate` + `login`,
  * then a 302) as tests/interop/csrf/_service.ts does.
  */
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type Django, django, type DjangoVersion, sqliteDatabase } from "../../_django.ts";
-import { pair, type Probe, type Seen, siteSettings, toDjango, tokenIn } from "./_probe.ts";
+import type { DjangoSettingsInput } from "../../../mod.ts";
+import { sqliteUsers, type UserSource } from "../../../src/auth/mod.ts";
+import {
+  closeDjangos,
+  type Django,
+  django,
+  DJANGO_VERSIONS,
+  type DjangoVersion,
+  sqliteDatabase,
+} from "../../_django.ts";
+import { openSqlite, tempDirectory, type TestDatabase } from "../../_sqlite.ts";
+import { pair, type Probe, type Seen, siteSettings, toDjango, tokenIn, TRUSTED } from "./_probe.ts";
 
 const post = (path: string, cookie: string, fields: Record<string, string>): Probe => ({
   method: "POST",
@@ -70,4 +81,47 @@ export async function assertLoginRotates(
   const good = post("/protected/", rotated, { csrfmiddlewaretoken: fresh });
   assert.equal((await toDjango(site, good)).status, 200);
   assert.equal((await ours(good)).status, 200);
+}
+
+/** A started service: sends a probe, and stops. */
+export interface ProbedService {
+  send(probe: Probe): Promise<Seen>;
+  close(): Promise<void>;
+}
+
+/** Starts the service under test for these settings and users. */
+export type StartService = (
+  settings: Omit<DjangoSettingsInput, "SECRET_KEY">,
+  users: UserSource,
+) => Promise<ProbedService>;
+
+/**
+ * Registers {@linkcode assertLoginRotates} for each Django version against the service `start`
+ * makes (serving `/form/`, `/protected/` and `/login/` as `_service.ts` does).
+ *
+ * @param name the service's name, for the test titles
+ * @param start starts the service
+ */
+export function describeLoginRotation(name: string, start: StartService): void {
+  const temp = tempDirectory(`csrf-login-${name.toLowerCase()}`);
+  const opened: (TestDatabase | ProbedService)[] = [];
+  after(async () => {
+    await closeDjangos();
+    for (const each of opened) await each.close();
+    temp.remove();
+  });
+  for (const version of DJANGO_VERSIONS) {
+    describe(`login() rotates the CSRF token, Django ${version}, ${name}`, () => {
+      test(`the old token is refused by Django and by ${name}`, async () => {
+        const file = temp.path(`users-${version}.sqlite3`);
+        const site = await siteWithAlice(version, file);
+        const db = await openSqlite(file);
+        opened.push(db);
+        const settings = { djangoVersion: version, CSRF_TRUSTED_ORIGINS: TRUSTED };
+        const ours = await start(settings, sqliteUsers(db));
+        opened.push(ours);
+        await assertLoginRotates(site, version, (probe) => ours.send(probe));
+      });
+    });
+  }
 }

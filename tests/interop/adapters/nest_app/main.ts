@@ -8,10 +8,11 @@ import {
   type MiddlewareConsumer,
   Module,
   type NestModule,
+  Post,
   Req,
 } from "@nestjs/common";
 import { NestFactory } from "@nestjs/core";
-import { djangoSession, sessionOf } from "async-django-session/express";
+import { csrfTokenOf, djangoSession, sessionOf } from "async-django-session/express";
 import { SignedCookieBackend } from "async-django-session/signed-cookies";
 
 const backend = new SignedCookieBackend({ SECRET_KEY: process.env.SECRET_KEY! });
@@ -29,12 +30,29 @@ class CounterController {
   static() {
     return "static";
   }
+
+  @Get("form")
+  form(@Req() req: object) {
+    return `<input type="hidden" name="csrfmiddlewaretoken" value="${csrfTokenOf(req)}">`;
+  }
+
+  // Nest's own body parser runs before module middleware: the form token is in req.body.
+  @Post("protected")
+  protected() {
+    return "ok";
+  }
+
+  @Post("hooks/payment")
+  hook() {
+    return "received";
+  }
 }
 
 @Module({ controllers: [CounterController] })
 class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
-    consumer.apply(djangoSession({ backend })).forRoutes(CounterController);
+    const csrfExempt = (_req: unknown, path: string) => path.startsWith("/hooks/");
+    consumer.apply(djangoSession({ backend, csrfExempt })).forRoutes("*");
   }
 }
 
