@@ -50,6 +50,7 @@ const WITH_CSRF = new Set<ServerName>([
   "oak",
   "koa",
   "elysia",
+  "express",
 ]);
 
 if (!runtime.Bun && !runtime.Deno) {
