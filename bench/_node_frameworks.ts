@@ -40,7 +40,9 @@ export interface Framework {
 
 /** What every server is given besides its port. */
 export const SERVER_ENV = {
-  DATABASE_URL: "postgres://postgres@127.0.0.1:5432/bench_frameworks",
+  // BENCH_DATABASE_URL: a database of its own when several checkouts bench at once.
+  DATABASE_URL: process.env.BENCH_DATABASE_URL ??
+    "postgres://postgres@127.0.0.1:5432/bench_frameworks",
   DJANGO_SECRET_KEY: "django-insecure-bench",
 };
 

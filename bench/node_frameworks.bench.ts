@@ -6,6 +6,7 @@
  *
  *     node --import tsx bench/node_frameworks.bench.ts   (BENCH_SECONDS=5 BENCH_RUNS=3 by default)
  *     NODE_FRAMEWORKS=express …                          (only some frameworks)
+ *     BENCH_DATABASE_URL=… BENCH_PORT=…                  (beside another checkout's run)
  *
  * bench-runtimes: node (it starts the servers itself)
  *
@@ -28,7 +29,7 @@ const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test";
 const DB = new URL(SERVER_ENV.DATABASE_URL).pathname.slice(1);
 const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
 
-let nextPort = 18400;
+let nextPort = Number(process.env.BENCH_PORT ?? 18400);
 const port = () => nextPort++;
 
 async function load(
