@@ -146,30 +146,31 @@ function djangoSessionPlugin(
   // openRequestLine's options without our Fastify-shaped csrfFailure (refuse() answers).
   const opening = { backend: options.backend, user: options.user };
 
-  fastify.addHook("onRequest", async function openSession(request, reply) {
-    let state: RequestState;
-    try {
-      const skip = exempt(request) || checkedLater(request);
-      state = await openRequestLine(lineOf(request, null), opening, skip);
-    } catch (error) {
-      return answerError(reply, error, options);
-    }
-    const fields = request as unknown as DjangoSessionRequest;
-    fields.session = state.session;
-    fields.user = state.user;
-    fields.csrfToken = () => state.csrf.csrf.token();
-    fields.messages = state.messages;
-    states.set(request, state);
-    if (!state.csrf.ok) return refuse(request, reply, state.csrf, options.csrfFailure);
+  // Callback hooks (not async ones): a GET pays for no promise beyond openRequestLine's.
+  fastify.addHook("onRequest", function openSession(request, reply, done) {
+    const skip = exempt(request) || checkedLater(request);
+    openRequestLine(lineOf(request, null), opening, skip).then((state: RequestState) => {
+      const fields = request as unknown as DjangoSessionRequest;
+      fields.session = state.session;
+      fields.user = state.user;
+      fields.csrfToken = () => state.csrf.csrf.token();
+      fields.messages = state.messages;
+      states.set(request, state);
+      if (state.csrf.ok) done();
+      else refuse(request, reply, state.csrf, options.csrfFailure).catch(done);
+    }, (error) => answerError(reply, error, options, done));
   });
 
-  fastify.addHook("preValidation", async function checkForm(request, reply) {
+  fastify.addHook("preValidation", function checkForm(request, reply, done) {
     const state = states.get(request);
-    if (!state || !checkedLater(request)) return;
+    if (!state || !checkedLater(request)) return done();
     // Django's check once the body is parsed; the state opened in onRequest (its session, its
     // secret from the same cookie) served the hooks before it.
-    state.csrf = await csrfCheck(lineOf(request, () => formTokenOf(request)), state.session);
-    if (!state.csrf.ok) return refuse(request, reply, state.csrf, options.csrfFailure);
+    csrfCheck(lineOf(request, () => formTokenOf(request)), state.session).then((csrf) => {
+      state.csrf = csrf;
+      if (csrf.ok) done();
+      else refuse(request, reply, csrf, options.csrfFailure).catch(done);
+    }, done);
   });
 
   fastify.addHook("onError", function rememberError(request, _reply, error, done) {
@@ -181,21 +182,22 @@ function djangoSessionPlugin(
   fastify.addHook("onSend", function commitOnSend(request, reply, payload, done) {
     const state = states.get(request);
     if (!state) return done(null, payload);
-    const fail = (error: unknown) => {
-      const answer = errorStatus(error, options);
-      if (answer) done(null, replaced(reply, payload, answer));
-      else done(error as Error);
-    };
     if ("error" in state) {
       const answer = errorStatus(state.error, options);
       return done(null, answer ? replaced(reply, payload, answer) : payload);
     }
     try {
       const updates = closeHeaders(state, reply.statusCode, (h) => reply.getHeader(h));
-      if (!(updates instanceof Promise)) return done(null, (setHeaders(reply, updates), payload));
-      updates.then((ready) => done(null, (setHeaders(reply, ready), payload)), fail);
+      if (!(updates instanceof Promise)) {
+        setHeaders(reply, updates);
+        return done(null, payload);
+      }
+      updates.then((ready) => {
+        setHeaders(reply, ready);
+        done(null, payload);
+      }, (error) => failedCommit(reply, payload, error, options, done));
     } catch (error) {
-      fail(error);
+      failedCommit(reply, payload, error, options, done);
     }
   });
   done();
@@ -208,11 +210,29 @@ function setHeaders(reply: FastifyReply, updates: HeaderUpdate[]): void {
   }
 }
 
-/** A session error while opening (the store is down with `CSRF_USE_SESSIONS`): its answer. */
-function answerError(reply: FastifyReply, error: unknown, options: ErrorResponseOptions) {
+/** The commit threw: the answer to a session error, or the error to Fastify. */
+function failedCommit(
+  reply: FastifyReply,
+  payload: unknown,
+  error: unknown,
+  options: ErrorResponseOptions,
+  done: (error: Error | null, payload?: unknown) => void,
+): void {
   const answer = errorStatus(error, options);
-  if (!answer) throw error;
-  return reply.send(replaced(reply, null, answer));
+  if (answer) done(null, replaced(reply, payload, answer));
+  else done(error as Error);
+}
+
+/** A session error while opening (the store is down with `CSRF_USE_SESSIONS`): its answer. */
+function answerError(
+  reply: FastifyReply,
+  error: unknown,
+  options: ErrorResponseOptions,
+  done: (error?: Error) => void,
+): void {
+  const answer = errorStatus(error, options);
+  if (answer) reply.send(replaced(reply, null, answer));
+  else done(error as Error);
 }
 
 /** Turns the reply into the plain-text answer to a session error (a new response, as Django's). */

@@ -252,9 +252,20 @@ export function djangoAtLeast(
   settings: Pick<DjangoSettings, "djangoVersion">,
   version: string,
 ): boolean {
-  const [a, b] = settings.djangoVersion.split(".").map(Number);
-  const [c, d] = version.split(".").map(Number);
-  return a > c || (a === c && b >= d);
+  return releaseNumber(settings.djangoVersion) >= releaseNumber(version);
+}
+
+// The CSRF check asks on every request; a handful of releases, parsed once each.
+const releases = new Map<string, number>();
+
+/** `"4.2"` → 4002: majors and minors in one comparable number. */
+function releaseNumber(version: string): number {
+  let number = releases.get(version);
+  if (number === undefined) {
+    const [major, minor] = version.split(".").map(Number);
+    releases.set(version, number = major * 1000 + minor);
+  }
+  return number;
 }
 
 const checked = new WeakSet<object>();
