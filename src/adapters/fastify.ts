@@ -7,7 +7,7 @@
  * Timing, as `@fastify/session` does it: an `onRequest` hook hands out the lazy session (no query
  * unless a handler loads it), the messages and the CSRF state, and refuses an unsafe request whose
  * Origin, Referer or `X-CSRFToken` does not pass; a POST, whose token may be a form field, is
- * checked in `preValidation`, once Fastify has parsed the body. An async `onSend` hook — which
+ * checked in `preValidation`, once Fastify has parsed the body. An `onSend` hook — which
  * runs for `reply.send`, `reply.redirect`, streams, 404s and error replies, before any header
  * leaves — sets the messages' and the CSRF cookies and saves the session, with `Set-Cookie` and
  * `Vary`. A handler that threw (seen by the `onError` hook) saves nothing. A reply taken over with
@@ -164,8 +164,9 @@ function djangoSessionPlugin(
   fastify.addHook("preValidation", function checkForm(request, reply, done) {
     const state = states.get(request);
     if (!state || !checkedLater(request)) return done();
-    // Django's check once the body is parsed; the state opened in onRequest (its session, its
-    // secret from the same cookie) served the hooks before it.
+    // Django's process_view once the body is parsed. The secret is read again from the same
+    // cookie (or session): this CsrfContext replaces onRequest's, which served only the hooks
+    // before this one.
     csrfCheck(lineOf(request, () => formTokenOf(request)), state.session).then((csrf) => {
       state.csrf = csrf;
       if (csrf.ok) done();
