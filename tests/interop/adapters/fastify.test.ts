@@ -32,6 +32,9 @@ nodeFrameworkCases("Fastify", async (backend, user, pages, port) => {
     app.route({
       method: ["GET", "POST"],
       url: path,
+      // These pages test the session's commit (POST /logout has no token); CSRF has its own
+      // tests (tests/interop/csrf/fastify_reasons.test.ts).
+      config: { csrfExempt: true },
       handler: async (request, reply) =>
         answer(
           reply,
