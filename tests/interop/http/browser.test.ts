@@ -51,6 +51,7 @@ const WITH_CSRF = new Set<ServerName>([
   "koa",
   "elysia",
   "express",
+  "fastify",
 ]);
 
 if (!runtime.Bun && !runtime.Deno) {
