@@ -85,7 +85,8 @@ import type { SessionData } from "../session/store.ts";
 import { holdResponse, type NodeResponse } from "./held_response.ts";
 import { errorPage, type ErrorPageOptions } from "./express_errors.ts";
 import { type Commit, committed } from "./express_commit.ts";
-import type { SessionFields } from "./express_fields.ts";
+import { type SessionFields, sessionOf, userOf } from "./express_fields.ts";
+import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
 import { type OpenRequest, openRequestLine, type RequestLine } from "./request.ts";
 
 export type { HeaderValue, NodeResponse } from "./held_response.ts";
@@ -283,4 +284,40 @@ function refuse(
   res.statusCode = 403;
   res.setHeader("content-type", "text/plain; charset=utf-8");
   res.end(csrfFailureBody(outcome.reason));
+}
+
+/**
+ * Django's `login_required` as Express middleware, after {@linkcode djangoSession} (with its `user`
+ * option): an anonymous request is redirected to `LOGIN_URL?next=…` exactly as Django redirects it
+ * (`api: true`: 401 instead); a logged-in user's request goes on to the route.
+ *
+ * @param options the login page, the redirect field, `api`
+ * @returns the middleware, for a route (`app.get("/orders/", loginRequired(), …)`) or a router
+ * @example
+ * ```ts
+ * import express from "express";
+ * import { djangoSession, loginRequired } from "@django-interop/session/express";
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ *
+ * const backend = new SignedCookieBackend({ SECRET_KEY: "django-insecure-key" });
+ * const app = express().use(djangoSession({ backend, user: () => Promise.resolve(null) }));
+ * app.get("/orders/", loginRequired(), (_req, res) => void res.send("orders"));
+ * const server = app.listen(0);
+ * await new Promise((resolve) => server.once("listening", resolve));
+ * const { port } = server.address() as { port: number };
+ * const response = await fetch(`http://127.0.0.1:${port}/orders/?page=2`, { redirect: "manual" });
+ * console.log(response.status, response.headers.get("location")); // 302 /accounts/login/?next=/orders/%3Fpage%3D2
+ * server.close();
+ * ```
+ */
+export function loginRequired(options: LoginRequiredOptions = {}): NodeMiddleware {
+  return function loginRequiredMiddleware(req, res, next) {
+    userOf(req).then(async (user) => {
+      if (user !== null) return next();
+      const answer = anonymousResponse(requestLine(req).url, sessionOf(req).settings, options);
+      res.statusCode = answer.status;
+      answer.headers.forEach((value, name) => void res.setHeader(name, value));
+      res.end(await answer.text());
+    }).catch(next);
+  };
 }

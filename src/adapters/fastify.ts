@@ -64,6 +64,7 @@ import {
 import type { RequestMessages } from "../messages/request_messages.ts";
 import { csrfCheck } from "../csrf/check.ts";
 import { closeHeaders, type OpenRequest, openRequestLine } from "./request.ts";
+import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
 import {
   checkedLater,
   type CsrfFailureHandler,
@@ -356,4 +357,40 @@ export async function commitHijacked(
   for (const [header, value] of await closeHeaders(state, status, (h) => raw.getHeader(h))) {
     raw.setHeader(header, value);
   }
+}
+
+/**
+ * Django's `login_required` as a Fastify `preHandler` hook, after {@linkcode djangoSession} (with
+ * its `user` option): an anonymous request is redirected to `LOGIN_URL?next=…` exactly as Django
+ * redirects it (`api: true`: 401 instead); a logged-in user's request reaches the handler.
+ *
+ * @param options the login page, the redirect field, `api`
+ * @returns the hook, for a route's `preHandler` (or `app.addHook("preHandler", …)` in a scope)
+ * @example
+ * ```ts
+ * import Fastify from "fastify";
+ * import { djangoSession, loginRequired } from "@django-interop/session/fastify";
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ *
+ * const backend = new SignedCookieBackend({ SECRET_KEY: "django-insecure-key" });
+ * const app = Fastify();
+ * await app.register(djangoSession, { backend, user: () => Promise.resolve(null) });
+ * app.get("/orders/", { preHandler: loginRequired() }, () => "orders");
+ * app.get("/api/orders", { preHandler: loginRequired({ api: true }) }, () => []);
+ * const page = await app.inject("/orders/");
+ * console.log(page.statusCode, page.headers.location); // 302 /accounts/login/?next=/orders/
+ * console.log((await app.inject("/api/orders")).statusCode); // 401
+ * ```
+ */
+export function loginRequired(
+  options: LoginRequiredOptions = {},
+): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  return async function loginRequiredHook(request, reply) {
+    const fields = request as unknown as DjangoSessionRequest;
+    if (await fields.user() !== null) return;
+    const url = `${request.protocol}://${request.host}${request.url}`;
+    const answer = anonymousResponse(url, fields.session.settings, options);
+    answer.headers.forEach((value, name) => void reply.header(name, value));
+    await reply.code(answer.status).send(await answer.text());
+  };
 }

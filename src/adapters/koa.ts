@@ -57,6 +57,7 @@ import {
 import { csrfFailureBody } from "../csrf/commit.ts";
 import { parsedFormToken } from "../csrf/form.ts";
 import { closeHeaders, openRequestLine, type RequestLine } from "./request.ts";
+import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
 
 /**
  * What {@linkcode djangoSession} adds to `ctx.state`: the request's user.
@@ -263,4 +264,43 @@ function replace(ctx: ParameterizedContext, answer: ErrorStatus): void {
   ctx.status = answer.status;
   ctx.body = answer.body;
   ctx.set(answer.headers);
+}
+
+/**
+ * Django's `login_required` as Koa middleware, after {@linkcode djangoSession} (with its `user`
+ * option): an anonymous request is redirected to `LOGIN_URL?next=…` exactly as Django redirects it
+ * (`api: true`: 401 instead); a logged-in user's request goes on downstream.
+ *
+ * @typeParam T the shape of the session data
+ * @typeParam U the user type
+ * @param options the login page, the redirect field, `api`
+ * @returns the middleware
+ * @example
+ * ```ts
+ * import Koa from "koa";
+ * import { djangoSession, loginRequired } from "@django-interop/session/koa";
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ *
+ * const backend = new SignedCookieBackend({ SECRET_KEY: "django-insecure-key" });
+ * const app = new Koa().use(djangoSession({ backend, user: () => Promise.resolve(null) }))
+ *   .use(loginRequired())
+ *   .use((ctx) => void (ctx.body = "orders"));
+ * const server = app.listen(0);
+ * await new Promise((resolve) => server.once("listening", resolve));
+ * const { port } = server.address() as { port: number };
+ * const response = await fetch(`http://127.0.0.1:${port}/orders/`, { redirect: "manual" });
+ * console.log(response.status, response.headers.get("location")); // 302 /accounts/login/?next=/orders/
+ * server.close();
+ * ```
+ */
+export function loginRequired<T extends SessionData = SessionData, U = unknown>(
+  options: LoginRequiredOptions = {},
+): Middleware<SessionState<U>, SessionContext<T>> {
+  return async function loginRequiredMiddleware(ctx, next) {
+    if (await ctx.state.user() !== null) return await next();
+    const answer = anonymousResponse(ctx.href, ctx.session.settings, options);
+    ctx.status = answer.status;
+    answer.headers.forEach((value, name) => void ctx.set(name, value));
+    ctx.body = await answer.text();
+  };
 }

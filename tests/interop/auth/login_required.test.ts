@@ -2,11 +2,20 @@
  * The login redirect against Django 3.2/4.2/5.2's own `login_required` (RequestFactory, every
  * case in one call): the same `Location` for paths with queries and escapes, `LOGIN_URL`s with
  * their own query, on this host, on another host, scheme-relative, another scheme, and a custom or
- * absent redirect field; and the Hono guard through `app.request`.
+ * absent redirect field; the Hono guard through `app.request`; and the Express, Koa and Fastify
+ * guards through their framework listening on a port, answering Django's `Location`.
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import Fastify from "fastify";
 import { Hono } from "hono";
+import Koa from "koa";
+import * as expressAdapter from "../../../src/adapters/express.ts";
+import * as fastifyAdapter from "../../../src/adapters/fastify.ts";
+import * as koaAdapter from "../../../src/adapters/koa.ts";
+import type { Session } from "../../../src/session/session.ts";
 import { loginRedirectUrl } from "../../../src/auth/login_url.ts";
 import { djangoSession, loginRequired, type SessionEnv } from "../../../src/adapters/hono.ts";
 import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
@@ -115,3 +124,71 @@ describe("Hono loginRequired", () => {
     assert.equal(await response.text(), "orders");
   });
 });
+
+/** The Node frameworks' guards, each on `/orders/` and `/api/orders` ({ api: true }). */
+const NODE_GUARDS: Record<
+  string,
+  (backend: SignedCookieBackend, user: (s: Session) => Promise<unknown>) => Promise<string>
+> = {
+  express: async (backend, user) => {
+    const { djangoSession, loginRequired: guard } = expressAdapter;
+    const app = express().use(djangoSession({ backend, user }));
+    app.get("/orders/", guard(), (_req, res) => void res.send("orders"));
+    app.get("/api/orders", guard({ api: true }), (_req, res) => void res.json([]));
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    servers.push(() => new Promise((done) => server.close(() => done())));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  },
+  koa: async (backend, user) => {
+    const { djangoSession, loginRequired: guard } = koaAdapter;
+    const app = new Koa().use(djangoSession({ backend, user })).use(async (ctx, next) => {
+      await (ctx.path.startsWith("/api/") ? guard({ api: true }) : guard())(ctx, next);
+    }).use((ctx) => void (ctx.body = ctx.path === "/orders/" ? "orders" : []));
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    servers.push(() => new Promise((done) => server.close(() => done())));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  },
+  fastify: async (backend, user) => {
+    const { djangoSession, loginRequired: guard } = fastifyAdapter;
+    const app = Fastify();
+    await app.register(djangoSession, { backend, user });
+    app.get("/orders/", { preHandler: guard() }, () => "orders");
+    app.get("/api/orders", { preHandler: guard({ api: true }) }, () => []);
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    servers.push(() => app.close());
+    return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  },
+};
+const servers: (() => Promise<void>)[] = [];
+after(async () => await Promise.all(servers.map((close) => close())));
+
+for (const [name, start] of Object.entries(NODE_GUARDS)) {
+  describe(`${name} loginRequired, through ${name} on a port`, () => {
+    const backend = new SignedCookieBackend({ SECRET_KEY: "django-insecure-key" });
+    const user = async (session: Session) => (await session.load()).get("_auth_user_id") ?? null;
+    const url = start(backend, user);
+    const get = async (path: string, cookie = "") =>
+      await fetch(`${await url}${path}`, { redirect: "manual", headers: { cookie } });
+
+    test("an anonymous page gets Django's redirect, an API 401", slow, async () => {
+      const [expected] = await django(DJANGO_VERSIONS[DJANGO_VERSIONS.length - 1]).run<string[]>(
+        DJANGO_LOCATIONS,
+        [{ path: "/orders/?page=2", login: "/accounts/login/" }],
+      );
+      const page = await get("/orders/?page=2");
+      assert.equal(page.status, 302);
+      assert.equal(page.headers.get("location"), expected);
+      assert.equal((await get("/api/orders")).status, 401);
+    });
+
+    test("a logged-in session reaches the route", async () => {
+      const session = await backend.getSession(null).load();
+      session.set("_auth_user_id", "1");
+      await session.save();
+      const page = await get("/orders/", `sessionid=${session.key}`);
+      assert.equal(await page.text(), "orders");
+    });
+  });
+}
