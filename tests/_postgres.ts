@@ -11,7 +11,9 @@ export const SECRET_KEY = "django-insecure-test-key";
 /** A fresh schema `label_<random>`; `drop()` removes it and closes the clients it made. */
 export async function postgresSchema(label: string) {
   const name = `sess_${label}_${crypto.randomUUID().slice(0, 8)}`;
-  const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
+  // Idle connections close by themselves: Bun runs every file in one process and may end the
+  // files' clients only at the very end, which otherwise exhausts the server's max_connections.
+  const admin = postgres(PG_URL, { max: 1, idle_timeout: 2, onnotice: () => {} });
   await admin.unsafe(`DROP SCHEMA IF EXISTS "${name}" CASCADE; CREATE SCHEMA "${name}"`);
   const clients: postgres.Sql[] = [admin];
   return {
@@ -20,6 +22,7 @@ export async function postgresSchema(label: string) {
     client(options: postgres.Options<Record<string, postgres.PostgresType>> = {}) {
       const sql = postgres(PG_URL, {
         max: 4,
+        idle_timeout: 2,
         onnotice: () => {},
         ...options,
         connection: { search_path: name },

@@ -24,7 +24,7 @@ SessionStore(session_key=args).delete()
 
 const schema = await postgresSchema("http_with_session");
 let queries = 0;
-const sql = schema.client({ debug: () => queries++ });
+const sql = schema.client({ fetch_types: false, debug: () => queries++ });
 const backend = new PostgresBackend(sql, { SECRET_KEY });
 
 before(() => createSessionTable(sql));
