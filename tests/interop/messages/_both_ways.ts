@@ -70,7 +70,7 @@ export function messagesBothWays(
 
         test(`added in ${framework}, shown by Django, then gone`, slow, async () => {
           const jar = new CookieJar();
-          await ours(jar, "POST");
+          assert.equal(await (await ours(jar, "POST")).text(), "added");
           assert.deepEqual(await theirs(jar, true), [
             [SUCCESS, `Saved from ${framework}`, framework, `${framework} success`, false],
             [ERROR, "<i>bold</i>", version === "3.2" ? null : "", "danger", true],
