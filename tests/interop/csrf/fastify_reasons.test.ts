@@ -20,7 +20,7 @@ import type { DjangoSettingsInput } from "../../../src/settings/settings.ts";
 import { PostgresBackend } from "../../../src/stores/postgres.ts";
 import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
 import { freePort } from "../../../examples/_launch.ts";
-import { closeDjangos, django, DJANGO_VERSIONS, sqliteDatabase } from "../../_django.ts";
+import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";
 import { openSqlite, SECRET_KEY, tempDirectory, type TestDatabase } from "../../_sqlite.ts";
 import {
   overHttp,
@@ -33,6 +33,7 @@ import {
   TRUSTED,
 } from "./_probe.ts";
 import { assertParity } from "./_probes.ts";
+import { assertLoginRotates, siteWithAlice } from "./_login.ts";
 
 const temp = tempDirectory("csrf-fastify");
 const apps: FastifyInstance[] = [];
@@ -180,37 +181,11 @@ test("Fastify: a body Fastify cannot parse is answered 400 by Fastify, the handl
 for (const version of DJANGO_VERSIONS) {
   test(`Fastify: login() rotates the CSRF token, refused after by Django ${version}`, async () => {
     const file = temp.path(`users-${version}.sqlite3`);
-    const site = django(
-      version,
-      siteSettings(version, { DATABASES: { default: sqliteDatabase(file) } }),
-    );
-    await site.run(`from django.core.management import call_command
-from django.contrib.auth.models import User
-call_command("migrate", verbosity=0)
-User.objects.create_user("alice", "", "pw")`);
+    const site = await siteWithAlice(version, file);
     const db = await openSqlite(file);
     opened.push(db);
     const settings = { djangoVersion: version, CSRF_TRUSTED_ORIGINS: TRUSTED };
     const ours = await fastifySite(settings, { ...reasonAsBody, users: sqliteUsers(db) });
-    const page = await toService(ours, { method: "GET", path: "/form/" });
-    const before = pair(page.cookies.csrftoken);
-    const old = tokenIn(page.body);
-    const fields = { csrfmiddlewaretoken: old, username: "alice", password: "pw" };
-    const signedIn = await toService(ours, post("/login/", before, fields));
-    assert.equal(signedIn.status, 302);
-    const rotated = pair(signedIn.cookies.csrftoken);
-    assert.notEqual(rotated, before);
-    const reason = version === "3.2"
-      ? "CSRF token missing or incorrect."
-      : "CSRF token from POST incorrect.";
-    const stale = post("/protected/", rotated, { csrfmiddlewaretoken: old });
-    assert.equal((await toDjango(site, stale)).reason, reason);
-    assert.equal((await toService(ours, stale)).reason, reason);
-    const again = { method: "GET", path: "/form/", headers: { cookie: rotated } };
-    const good = post("/protected/", rotated, {
-      csrfmiddlewaretoken: tokenIn((await toService(ours, again)).body),
-    });
-    assert.equal((await toDjango(site, good)).status, 200);
-    assert.equal((await toService(ours, good)).status, 200);
+    await assertLoginRotates(site, version, (probe) => toService(ours, probe));
   });
 }
