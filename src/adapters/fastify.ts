@@ -388,8 +388,7 @@ export function loginRequired(
   return async function loginRequiredHook(request, reply) {
     const fields = request as unknown as DjangoSessionRequest;
     if (await fields.user() !== null) return;
-    const url = `${request.protocol}://${request.host}${request.url}`;
-    const answer = anonymousResponse(url, fields.session.settings, options);
+    const answer = anonymousResponse(lineOf(request, null).url, fields.session.settings, options);
     answer.headers.forEach((value, name) => void reply.header(name, value));
     await reply.code(answer.status).send(await answer.text());
   };
