@@ -49,8 +49,13 @@ import {
   type RequestOptions,
 } from "./request.ts";
 import { formTokenReader } from "../csrf/form.ts";
+import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
 
 export type { CsrfFailureView } from "./request.ts";
+export type { LoginRequiredOptions } from "../auth/login_required.ts";
+
+/** Each request's URL as the plugin saw it (`trustProxy`'s scheme), for {@linkcode loginRequired}. */
+const requestUrls = new WeakMap<Request, string>();
 
 /**
  * The plugin {@linkcode djangoSession} returns: every handler after `app.use(...)` has `session`,
@@ -184,11 +189,9 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
     .onRequest(async function checkRequest({ request }) {
       try {
         // Before Elysia's parser reads the body: the form token comes from a clone of it.
-        const open = await openRequestLine(
-          requestLine(request, trustProxy),
-          options,
-          csrfExempt(request),
-        );
+        const line = requestLine(request, trustProxy);
+        const open = await openRequestLine(line, options, csrfExempt(request));
+        requestUrls.set(request, line.url);
         if (open.csrf.ok) return void requests.set(request, open);
         return await closeRequest(open, await refusal(request, open.csrf, options));
       } catch (error) {
@@ -213,4 +216,48 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
         headers[header] = value;
       }
     });
+}
+
+/** What {@linkcode loginRequired} reads of an Elysia context the plugin derived. */
+export interface GuardContext {
+  /** The request. */
+  request: Request;
+  /** The request's session (its settings name `LOGIN_URL`). */
+  session: Session<SessionData>;
+  /** The request's user, `null` when anonymous. */
+  user: () => Promise<unknown>;
+}
+
+/**
+ * Django's `login_required` as an Elysia `beforeHandle` hook: a route's own
+ * (`{ beforeHandle: loginRequired() }`), a `guard({ beforeHandle })` group's, or
+ * `onBeforeHandle`. An anonymous request (`user()` is `null`; give `djangoSession` its `user`
+ * option) is answered with Django's redirect to `LOGIN_URL?next=…` (the URL `trustProxy` gives),
+ * or `401` with `{ api: true }`, and the handler does not run; the session's commit still follows.
+ *
+ * @param options the login page (default `LOGIN_URL`), the redirect field, `api`
+ * @returns the hook, after `app.use(djangoSession(...))`
+ * @example
+ * ```ts
+ * import { Elysia } from "elysia";
+ * import { djangoSession, loginRequired } from "@django-interop/session/elysia";
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ *
+ * const backend = new SignedCookieBackend({ SECRET_KEY: "django-insecure-key" });
+ * const app = new Elysia()
+ *   .use(djangoSession({ backend, user: async (s) => (await s.load()).get("_auth_user_id") ?? null }))
+ *   .get("/orders/", () => "orders", { beforeHandle: loginRequired() })
+ *   .get("/api/orders", () => [], { beforeHandle: loginRequired({ api: true }) });
+ * const page = await app.handle(new Request("http://localhost/orders/?page=2"));
+ * console.log(page.status, page.headers.get("location")); // 302 /accounts/login/?next=/orders/%3Fpage%3D2
+ * console.log((await app.handle(new Request("http://localhost/api/orders"))).status); // 401
+ * ```
+ */
+export function loginRequired(
+  options: LoginRequiredOptions = {},
+): (context: GuardContext) => Promise<Response | undefined> {
+  return async function loginRequiredHook({ request, session, user }) {
+    if (await user() !== null) return undefined;
+    return anonymousResponse(requestUrls.get(request) ?? request.url, session.settings, options);
+  };
 }

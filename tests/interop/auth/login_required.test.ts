@@ -2,8 +2,9 @@
  * The login redirect against Django 3.2/4.2/5.2's own `login_required` (RequestFactory, every
  * case in one call): the same `Location` for paths with queries and escapes, `LOGIN_URL`s with
  * their own query, on this host, on another host, scheme-relative, another scheme, and a custom or
- * absent redirect field; the Hono guard through `app.request`; and the Express, Koa and Fastify
- * guards through their framework listening on a port, answering Django's `Location`.
+ * absent redirect field; the Hono guard through `app.request`; and the Express, Koa, Fastify and
+ * Elysia guards through their framework listening on a port (Elysia's own server under Bun, in a
+ * child process), answering Django's `Location` — Elysia's also behind a proxy (`trustProxy`).
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,6 +21,8 @@ import { loginRedirectUrl } from "../../../src/auth/login_url.ts";
 import { djangoSession, loginRequired, type SessionEnv } from "../../../src/adapters/hono.ts";
 import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
 import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";
+import { SECRET_KEY } from "../../_sqlite.ts";
+import { startServer } from "../../_server.ts";
 
 after(closeDjangos);
 const slow = { timeout: 120_000 };
@@ -125,8 +128,8 @@ describe("Hono loginRequired", () => {
   });
 });
 
-/** The Node frameworks' guards, each on `/orders/` and `/api/orders` ({ api: true }). */
-const NODE_GUARDS: Record<
+/** The frameworks' guards, each on `/orders/` and `/api/orders` ({ api: true }). */
+const GUARDS: Record<
   string,
   (backend: SignedCookieBackend, user: (s: Session) => Promise<unknown>) => Promise<string>
 > = {
@@ -160,17 +163,23 @@ const NODE_GUARDS: Record<
     servers.push(() => app.close());
     return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   },
+  // tests/servers/elysia_csrf.ts: the same routes, its user loader, SECRET_KEY, trustProxy.
+  elysia: async () => {
+    const server = await startServer("bun", ["tests/servers/elysia_csrf.ts"], {});
+    servers.push(server.close);
+    return server.url;
+  },
 };
 const servers: (() => Promise<void>)[] = [];
 after(async () => await Promise.all(servers.map((close) => close())));
 
-for (const [name, start] of Object.entries(NODE_GUARDS)) {
+for (const [name, start] of Object.entries(GUARDS)) {
   describe(`${name} loginRequired, through ${name} on a port`, () => {
-    const backend = new SignedCookieBackend({ SECRET_KEY: "django-insecure-key" });
+    const backend = new SignedCookieBackend({ SECRET_KEY });
     const user = async (session: Session) => (await session.load()).get("_auth_user_id") ?? null;
     const url = start(backend, user);
-    const get = async (path: string, cookie = "") =>
-      await fetch(`${await url}${path}`, { redirect: "manual", headers: { cookie } });
+    const get = async (path: string, cookie = "", headers: Record<string, string> = {}) =>
+      await fetch(`${await url}${path}`, { redirect: "manual", headers: { cookie, ...headers } });
 
     test("an anonymous page gets Django's redirect, an API 401", slow, async () => {
       const [expected] = await django(DJANGO_VERSIONS[DJANGO_VERSIONS.length - 1]).run<string[]>(
@@ -192,3 +201,31 @@ for (const [name, start] of Object.entries(NODE_GUARDS)) {
     });
   });
 }
+
+describe("Elysia loginRequired behind a proxy (trustProxy), through Elysia on a port", () => {
+  test(
+    "next is the whole URL with the scheme X-Forwarded-Proto gave, as Django's",
+    slow,
+    async () => {
+      const server = await startServer("bun", ["tests/servers/elysia_csrf.ts"], {});
+      servers.push(server.close);
+      const host = new URL(server.url).host;
+      const login = "https://sso.example.com/login/";
+      const expected = await django(DJANGO_VERSIONS[DJANGO_VERSIONS.length - 1]).run<string[]>(
+        DJANGO_LOCATIONS,
+        [false, true].map((secure) => ({ path: "/sso/?a=1", login, host, secure })),
+      );
+      const locations = [];
+      for (const proto of ["http", "https"]) {
+        const response = await fetch(`${server.url}/sso/?a=1`, {
+          redirect: "manual",
+          headers: { "x-forwarded-proto": proto },
+        });
+        assert.equal(response.status, 302);
+        locations.push(response.headers.get("location"));
+      }
+      assert.deepEqual(locations, expected);
+      assert.notEqual(expected[0], expected[1]);
+    },
+  );
+});
