@@ -18,7 +18,13 @@ import {
   SqliteBackend,
   type SqliteDatabase,
 } from "../src/stores/sqlite.ts";
-import { DATABASE_URL, DJANGO_VERSION, SECRET_KEY, SQLITE_PATH } from "./_config.ts";
+import {
+  DATABASE_URL,
+  DJANGO_VERSION,
+  MESSAGE_STORAGE,
+  SECRET_KEY,
+  SQLITE_PATH,
+} from "./_config.ts";
 
 const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
 
@@ -40,7 +46,11 @@ export interface Example {
 }
 
 /** Django's settings, as in examples/django_app.py. */
-const settings = djangoSettings({ SECRET_KEY, djangoVersion: DJANGO_VERSION });
+const settings = djangoSettings({
+  SECRET_KEY,
+  djangoVersion: DJANGO_VERSION,
+  ...MESSAGE_STORAGE ? { MESSAGE_STORAGE } : {},
+});
 
 /** Opens the demo's database: its session backend and its `auth_user` table. */
 export async function openBackend(): Promise<Example> {

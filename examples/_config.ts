@@ -14,6 +14,12 @@ export const SECRET_KEY = env.DJANGO_SECRET_KEY ?? "django-insecure-demo-key-cha
 /** The Django release the site runs (the `djangoVersion` setting); unset, our default. */
 export const DJANGO_VERSION = env.DJANGO_VERSION;
 
+/**
+ * Django's `MESSAGE_STORAGE` (examples/django_app.py reads the same variable); unset, Django's
+ * default `FallbackStorage`. A Next Server Action can add messages only with `SessionStorage`.
+ */
+export const MESSAGE_STORAGE = env.DJANGO_MESSAGE_STORAGE;
+
 /** PostgreSQL URL; when unset the examples use the SQLite file, as Django does by default. */
 export const DATABASE_URL = env.DATABASE_URL;
 

@@ -42,6 +42,8 @@ settings.configure(
     DATABASES={"default": database()},
     DEFAULT_AUTO_FIELD="django.db.models.AutoField",
     USE_TZ=True,
+    MESSAGE_STORAGE=os.environ.get("DJANGO_MESSAGE_STORAGE",
+                                   "django.contrib.messages.storage.fallback.FallbackStorage"),
     INSTALLED_APPS=[
         "django.contrib.admin",
         "django.contrib.auth",

@@ -6,10 +6,13 @@
  * - `route(handler)`: a route handler (`export const POST = route(…)`) behind Django's
  *   `SessionMiddleware`, `CsrfViewMiddleware` and `MessageMiddleware`, exactly as `withSession`;
  *   Next's `{ params }` (a Promise) is typed and passed on.
- * - `read(await cookies())`: the lazy session, `user()` and `csrfToken()` of a Server Component (or
- *   of `proxy.ts`, with `request.cookies`). Read-only: a render cannot set cookies.
- * - `save(session, await cookies())`: in a Server Action, saves the session read there and sets
- *   Django's cookie (and the CSRF cookie `login()` rotated) through `cookies().set`.
+ * - `read(await cookies())`: the lazy session, `user()`, `csrfToken()` and Django's `messages` of a
+ *   Server Component (or of `proxy.ts`, with `request.cookies`). Read-only: a render cannot set
+ *   cookies, so the messages it lists stay stored until a Server Action or a route handler lists
+ *   them.
+ * - `save(session, await cookies())`: in a Server Action, stores the messages, saves the session
+ *   read there and sets Django's cookie (and the CSRF cookie `login()` rotated) through
+ *   `cookies().set`.
  * - `ensureCsrfCookie(request)`: in `proxy.ts`, Django's `@ensure_csrf_cookie`, so that forms a
  *   Server Component renders carry a token Django and `route()` accept.
  *
@@ -46,6 +49,8 @@ import { lazyUser } from "../http/with_session.ts";
 import { csrfCheck, type CsrfContext } from "../csrf/check.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
+import { type RequestMessages, requestMessages } from "../messages/request_messages.ts";
+import { messagesCookieDeletion } from "../messages/storages.ts";
 import { type RequestContext, withSession } from "./fetch.ts";
 import type { RequestOptions } from "./request.ts";
 import {
@@ -88,6 +93,15 @@ export interface ServerSession<T extends SessionData, U> {
    *   cookie, so call `ensureCsrfCookie(request)` in `proxy.ts` for that page
    */
   csrfToken(): string;
+  /**
+   * Django's messages of the request (`get_messages`): `list()` shows them, `add()` queues one.
+   * A Server Component cannot store, so what it lists is not consumed: the messages stay until a
+   * Server Action (`save`), a route handler or a Django view lists them. In a Server Action,
+   * `save` stores them — in the session with Django's `SessionStorage`; Next's `cookies().set`
+   * cannot write Django's signed `messages` cookie, so with the cookie or fallback storage `save`
+   * rejects a new message with `ImproperlyConfigured` (listed ones are still deleted).
+   */
+  messages: RequestMessages;
 }
 
 /** What {@linkcode nextSession} returns; each function is independent of the others' `this`. */
@@ -111,14 +125,17 @@ export interface NextSession<T extends SessionData, U> {
    */
   read(cookies: CookieReader): Promise<ServerSession<T, U>>;
   /**
-   * In a Server Action: saves a session from {@linkcode NextSession.read} when Django would (it
-   * changed, or `SESSION_SAVE_EVERY_REQUEST`) and sets or deletes its cookie, and the CSRF cookie
-   * when `login()` rotated it, with Django's attributes.
+   * In a Server Action: stores the messages of {@linkcode NextSession.read} as Django's
+   * `MessageMiddleware` does (listed ones consumed, added ones kept), saves the session when Django
+   * would (it changed, or `SESSION_SAVE_EVERY_REQUEST`) and sets or deletes its cookie, the CSRF
+   * cookie when `login()` rotated it, and deletes a consumed `messages` cookie, with Django's
+   * attributes.
    *
    * @param session the session `read(cookies)` returned
    * @param cookies the same `await cookies()`
-   * @throws {ImproperlyConfigured} for a session not from `read`, or a cookie value Next would
-   *   percent-encode (a signed-cookie session: save it in a route handler)
+   * @throws {ImproperlyConfigured} for a session not from `read`, a cookie value Next would
+   *   percent-encode (a signed-cookie session: save it in a route handler), or a new message when
+   *   `MESSAGE_STORAGE` is not Django's `SessionStorage`
    * @throws {SessionInterrupted} when the session was deleted meanwhile
    * @example
    * ```ts
@@ -153,6 +170,7 @@ export interface NextSession<T extends SessionData, U> {
 interface Opened {
   cookieSent: boolean;
   csrf: CsrfContext;
+  messages: RequestMessages;
 }
 
 /**
@@ -202,27 +220,32 @@ export function nextSession<T extends SessionData = SessionData, U = unknown>(
   async function read(cookies: CookieReader): Promise<ServerSession<T, U>> {
     const key = cookies.get(settings.SESSION_COOKIE_NAME)?.value ?? null;
     const session = backend.getSession(key);
-    const secret = cookies.get(settings.CSRF_COOKIE_NAME)?.value;
-    const cookie = secret === undefined
-      ? ""
-      : serializeCookie(settings.CSRF_COOKIE_NAME, secret, {});
+    const cookie = [settings.CSRF_COOKIE_NAME, "messages"].flatMap((name) => {
+      const value = cookies.get(name)?.value;
+      return value === undefined ? [] : [serializeCookie(name, value, {})];
+    }).join("; ");
     // Exempt: nothing is checked (Next checks a Server Action's Origin), so the URL is not read.
     const { csrf } = await csrfCheck(
       { method: "GET", url: "http://localhost/", headers: { cookie }, exempt: true },
       session,
     );
-    opened.set(session, { cookieSent: key !== null, csrf });
+    const messages = requestMessages(session, cookie, settings, "a Server Action");
+    opened.set(session, { cookieSent: key !== null, csrf, messages });
     const user = lazyUser(session as Session<SessionData>, options.user);
-    return { session, user, csrfToken: () => tokenOf(csrf) };
+    return { session, user, csrfToken: () => tokenOf(csrf), messages };
   }
 
   async function save(session: Session<T>, cookies: CookieWriter): Promise<void> {
     const state = opened.get(session);
     if (state === undefined) throw new ImproperlyConfigured("save() takes a session read() gave");
-    // CSRF first: with CSRF_USE_SESSIONS it writes into the session, as Django's order has it.
+    // Messages and CSRF first: they may write into the session, as Django's order has it. The
+    // messages storage sets no cookie but a deletion of `messages` (cookieDeletionsOnly).
+    const deleted = (await state.messages.commit()).length
+      ? messagesCookieDeletion(settings)
+      : null;
     const csrfCookie = state.csrf.commitCookie();
     const { cookie } = await commitCookieNow(session, state.cookieSent, 200);
-    setDjangoCookies(cookies, [csrfCookie, cookie].filter((c) => c !== null));
+    setDjangoCookies(cookies, [deleted, csrfCookie, cookie].filter((c) => c !== null));
     if (cookie !== null) state.cookieSent = cookie.value !== "";
   }
 

@@ -20,6 +20,7 @@ import {
   withTags,
 } from "./message.ts";
 import {
+  cookieDeletionsOnly,
   cookieStorage,
   fallbackStorage,
   sessionStorage,
@@ -216,6 +217,10 @@ export class RequestMessages {
  * @param cookieHeader the request's `Cookie` header, or `null`
  * @param settings Django's settings
  * @default settings the session's
+ * @param cookieWriter where the `messages` cookie can only be deleted, never set (a Next Server
+ *   Action: `cookies().set` would alter a signed value), what to call that place: `commit`
+ *   then rejects with `ImproperlyConfigured` when a message would have to go in the cookie
+ * @default cookieWriter undefined (the cookie is set as Django sets it)
  * @returns the request's messages; call `commit()` before the response goes out (its `list`,
  *   `count` and `commit` reject with `ImproperlyConfigured` when `MESSAGE_STORAGE` is not one of
  *   Django's three storages: only where messages are used)
@@ -235,6 +240,7 @@ export function requestMessages<T extends SessionData>(
   session: Session<T>,
   cookieHeader: string | null,
   settings: Settings = session.settings,
+  cookieWriter?: string,
 ): RequestMessages {
   const s = resolveSettings(settings);
   return new RequestMessages(s, (sink) => {
@@ -248,7 +254,9 @@ export function requestMessages<T extends SessionData>(
     };
     const inSession = () => sessionStorage(session as unknown as Session, s);
     if (kind === "session") return inSession();
-    if (kind === "cookie") return cookieStorage(s, io);
-    return fallbackStorage([cookieStorage(s, io), inSession()]);
+    const cookie = cookieWriter === undefined
+      ? cookieStorage(s, io)
+      : cookieDeletionsOnly(cookieStorage(s, io), cookieWriter);
+    return kind === "cookie" ? cookie : fallbackStorage([cookie, inSession()]);
   });
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { ImproperlyConfigured } from "../errors.ts";
-import { serializeCookie } from "../primitives/cookie.ts";
+import { type DjangoCookie, serializeCookie } from "../primitives/cookie.ts";
 import type { Session } from "../session/session.ts";
 import { djangoAtLeast, type DjangoSettings } from "../settings/settings.ts";
 import { TimestampSigner } from "../signing/timestamp_signer.ts";
@@ -178,17 +178,57 @@ async function fittingCount(
   return lo;
 }
 
-/** `response.delete_cookie("messages", domain=SESSION_COOKIE_DOMAIN, samesite=…)`. */
-function deletion(settings: DjangoSettings): string {
+/**
+ * `response.delete_cookie("messages", domain=SESSION_COOKIE_DOMAIN, samesite=…)`, as a name,
+ * value and attributes (for cookie APIs such as Next's `cookies().set`).
+ *
+ * @param settings Django's settings
+ * @returns the deletion cookie
+ */
+export function messagesCookieDeletion(settings: DjangoSettings): DjangoCookie {
   const sameSite = settings.SESSION_COOKIE_SAMESITE;
-  return serializeCookie(COOKIE_NAME, "", {
-    maxAge: 0,
-    expires: "Thu, 01 Jan 1970 00:00:00 GMT",
-    domain: settings.SESSION_COOKIE_DOMAIN ?? undefined,
-    path: "/",
-    secure: String(sameSite).toLowerCase() === "none",
-    sameSite: sameSite || undefined,
-  });
+  return {
+    name: COOKIE_NAME,
+    value: "",
+    attributes: {
+      maxAge: 0,
+      expires: "Thu, 01 Jan 1970 00:00:00 GMT",
+      domain: settings.SESSION_COOKIE_DOMAIN ?? undefined,
+      path: "/",
+      secure: String(sameSite).toLowerCase() === "none",
+      sameSite: sameSite || undefined,
+    },
+  };
+}
+
+function deletion(settings: DjangoSettings): string {
+  const { name, value, attributes } = messagesCookieDeletion(settings);
+  return serializeCookie(name, value, attributes);
+}
+
+/**
+ * A cookie storage that reads and deletes the `messages` cookie but never sets a value: where the
+ * response's cookie API would send a signed value altered (Next's `cookies().set` percent-encodes
+ * its `:`), Django would read none. Storing a message rejects instead of losing it.
+ *
+ * @param storage Django's `CookieStorage`
+ * @param where what to name in the error
+ * @returns the storage
+ */
+export function cookieDeletionsOnly(storage: Storage, where: string): Storage {
+  return {
+    read: () => storage.read(),
+    store(messages, removeOldest) {
+      if (messages.length === 0) return storage.store(messages, removeOldest);
+      return Promise.reject(
+        new ImproperlyConfigured(
+          `${where} cannot set Django's messages cookie (its value would reach Django altered): ` +
+            'add messages there with MESSAGE_STORAGE = "django.contrib.messages.storage.session.' +
+            'SessionStorage" (on both sides), or in a route handler',
+        ),
+      );
+    },
+  };
 }
 
 /** Django's `FallbackStorage`: the cookie, then the session for what did not fit. */

@@ -1,6 +1,7 @@
 "use server";
-// The visit counter is a write, so it is a Server Action: read the session from cookies(), change
-// it, save it — save() sets Django's cookie through cookies().set, and Next renders "/" again.
+// The writes of "/" are Server Actions: read the session from cookies(), change it, save it —
+// save() stores the messages and sets Django's cookies through cookies().set, and Next renders "/"
+// again.
 import { cookies } from "next/headers";
 import { read, save } from "../lib/django.ts";
 
@@ -9,5 +10,21 @@ export async function countVisit(): Promise<void> {
   const { session } = await read(store);
   await session.load();
   session.set("visits_next", (Number(session.get("visits_next")) || 0) + 1);
+  await save(session, store);
+}
+
+/** Leaves a message for the next page, Django's or this one (MESSAGE_STORAGE SessionStorage). */
+export async function leaveMessage(): Promise<void> {
+  const store = await cookies();
+  const { session, messages } = await read(store);
+  messages.success("Left by a Next Server Action", { extraTags: "next" });
+  await save(session, store);
+}
+
+/** Consumes the messages the page showed: Django's iteration, stored by save(). */
+export async function dismissMessages(): Promise<void> {
+  const store = await cookies();
+  const { session, messages } = await read(store);
+  await messages.list();
   await save(session, store);
 }

@@ -1,13 +1,17 @@
-// "/": a Server Component reading Django's session and user through cookies() (read-only). The
-// visit counts with the button (a Server Action); logging out posts Django's CSRF token to the
-// /logout route handler, which checks it as Django's CsrfViewMiddleware does.
+// "/": a Server Component reading Django's session, user and messages through cookies()
+// (read-only: the messages it lists stay stored until "dismiss" lists them in a Server Action). The
+// visit counts with a button (a Server Action), another leaves a message (with MESSAGE_STORAGE
+// SessionStorage); logging out posts Django's CSRF token to the /logout route handler, which
+// checks it as Django's CsrfViewMiddleware does.
 import { cookies } from "next/headers";
 import { read } from "../lib/django.ts";
 import { HOST, SERVERS } from "../../_config.ts";
-import { countVisit } from "./actions.ts";
+import { countVisit, dismissMessages, leaveMessage } from "./actions.ts";
 
 export default async function Home() {
-  const { session, user, csrfToken } = await read(await cookies());
+  const { session, user, csrfToken, messages } = await read(await cookies());
+  const shown = await messages.list();
+  const inSession = session.settings.MESSAGE_STORAGE.endsWith(".SessionStorage");
   await session.load();
   const data = Object.fromEntries(session.entries().sort(([a], [b]) => (a < b ? -1 : 1)));
   const username = (await user())?.username ?? "anonymous";
@@ -24,9 +28,20 @@ export default async function Home() {
       <p>
         <a href="/login">log in</a> · <a href="/account">account</a>
       </p>
+      <ul id="messages">
+        {shown.map((m, i) => <li key={i} className={m.tags}>{m.message}</li>)}
+      </ul>
+      <form action={dismissMessages}>
+        <button id="dismiss" type="submit">dismiss messages</button>
+      </form>
       <form action={countVisit}>
         <button id="count" type="submit">count a visit</button>
       </form>
+      {inSession && (
+        <form action={leaveMessage}>
+          <button id="leave" type="submit">leave a message</button>
+        </form>
+      )}
       <form method="post" action="/logout">
         <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken()} />
         <button type="submit">log out</button>

@@ -2,7 +2,9 @@
 // the library, so a route handler whose types Next rejects fails here — then `next start` on a port,
 // with real Django on the same SQLite file: Django's login seen by a Server Component and a route
 // handler, a Server Action's write read by Django, logout on either side, the Server Action's
-// cookie against Django's own, and Django's CSRF token in a route handler.
+// cookie against Django's own, Django's CSRF token in a route handler, and Django's messages
+// (SessionStorage) both ways: Django's shown by the Server Component and consumed by a Server
+// Action, a Server Action's shown by Django's get_messages.
 //
 // Registered under Node only: it builds and runs Next's Node server itself, so running it from the
 // Deno and Bun runners would only repeat the same build.
@@ -26,10 +28,13 @@ import {
   sqliteDatabase,
 } from "../../_django.ts";
 import { tempDirectory } from "../../_sqlite.ts";
+import { CYCLE, type Seen } from "../messages/_cycle.ts";
 
 const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
 const SECRET_KEY = "django-insecure-next-test";
 const NEWEST = DJANGO_VERSIONS[DJANGO_VERSIONS.length - 1];
+/** The app's and Django's `MESSAGE_STORAGE`: the one a Server Action can store messages in. */
+const SESSION_STORAGE = "django.contrib.messages.storage.session.SessionStorage";
 
 /** Django's SessionMiddleware on a first visit whose view writes: its Set-Cookie. */
 const PY_NEW_SESSION_COOKIE = `
@@ -113,10 +118,11 @@ if (!runtime.Bun && !runtime.Deno) {
       fetch(url + path, { redirect: "manual", headers: cookie ? { cookie } : {} });
     const userOnPage = async (cookie: string) =>
       /<span id="user">([^<]*)<\/span>/.exec(await (await get("/", cookie)).text())![1];
-    /** Presses the page's "count a visit" (a Server Action, posted as a form without JS). */
-    const countVisit = async (cookie = "") => {
+    /** Presses a button of "/" (a Server Action, its form posted without JS). */
+    const press = async (button: string, cookie = "") => {
       const page = await (await get("/", cookie)).text();
-      const field = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(page)![1];
+      const html = page.split("<form").find((part) => part.includes(`id="${button}"`))!;
+      const field = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(html)![1];
       const form = new FormData();
       form.set(field, "");
       return await fetch(url + "/", {
@@ -126,6 +132,28 @@ if (!runtime.Bun && !runtime.Deno) {
         body: form,
       });
     };
+    const countVisit = (cookie = "") => press("count", cookie);
+    /** The messages "/" shows: [class, text]. */
+    const shownOnPage = async (cookie: string) =>
+      [...(await (await get("/", cookie)).text()).matchAll(/<li class="([^"]*)">([^<]*)<\/li>/g)]
+        .map(([, tags, text]) => [tags, text]);
+    /** One Django request on the session `key` (SessionStorage): what get_messages listed. */
+    const djangoMessages = async (
+      version: (typeof DJANGO_VERSIONS)[number],
+      key: string,
+      add: [number, string, string, boolean][] = [],
+    ) =>
+      (await dj(version).run<{ seen: Seen[] }>(CYCLE, {
+        storage: SESSION_STORAGE,
+        cookie: `sessionid=${key}`,
+        read: add.length === 0,
+        add,
+      })).seen;
+    const login = async (version: (typeof DJANGO_VERSIONS)[number], username: string) =>
+      `sessionid=${
+        (await dj(version).run<{ key: string }>(DJANGO_AUTH, { do: "login", key: null, username }))
+          .key
+      }`;
     const postLogout = (cookie: string, token: string) =>
       fetch(url + "/logout", {
         method: "POST",
@@ -142,6 +170,7 @@ if (!runtime.Bun && !runtime.Deno) {
         DJANGO_SECRET_KEY: SECRET_KEY,
         SQLITE_PATH: file,
         DATABASE_URL: "",
+        DJANGO_MESSAGE_STORAGE: SESSION_STORAGE,
         ...djangoRuntime(NEWEST),
       };
       migrate(env); // Django's tables and the demo user
@@ -169,6 +198,35 @@ if (!runtime.Bun && !runtime.Deno) {
         assert.deepEqual(api, { user: username, name: "django", visits: null });
         await dj(version).run(DJANGO_AUTH, { do: "logout", key });
         assert.equal(await userOnPage(cookie), "anonymous");
+      });
+
+      test(`Django ${version}'s message shows in the Server Component until a Server Action lists it`, async () => {
+        const cookie = await login(version, `flash-${version}`);
+        await djangoMessages(version, cookie.slice(10), [[
+          25,
+          `From Django ${version}`,
+          "dj",
+          false,
+        ]]);
+        const shown = [["dj success", `From Django ${version}`]];
+        assert.deepEqual(await shownOnPage(cookie), shown);
+        assert.deepEqual(await shownOnPage(cookie), shown); // a render stores nothing
+        assert.equal((await press("dismiss", cookie)).status, 200);
+        assert.deepEqual(await djangoMessages(version, cookie.slice(10)), []);
+        assert.deepEqual(await shownOnPage(cookie), []);
+      });
+
+      test(`a Server Action's message shows in Django ${version}'s get_messages`, async () => {
+        const cookie = await login(version, `leaves-${version}`);
+        assert.equal((await press("leave", cookie)).status, 200);
+        assert.deepEqual(await shownOnPage(cookie), [[
+          "next success",
+          "Left by a Next Server Action",
+        ]]);
+        assert.deepEqual(await djangoMessages(version, cookie.slice(10)), [
+          [25, "Left by a Next Server Action", "next", "next success", false],
+        ]);
+        assert.deepEqual(await djangoMessages(version, cookie.slice(10)), []); // consumed
       });
 
       test(`a Server Action counts in the session Django ${version} reads`, async () => {

@@ -1,12 +1,14 @@
 // nextSession with Next's own cookie stores and requests (next/server's NextRequest and
 // NextResponse, whose cookies are the stores `cookies()` wraps): what a Server Action's save()
-// writes through them, byte for byte as Next serialises it, and what it refuses. The app built and
+// writes through them (the messages cookie's deletion too), byte for byte as Next serialises it,
+// and what it refuses. The app built and
 // served by Next, against Django, is tests/interop/adapters/next.test.ts.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { NextRequest, NextResponse } from "next/server.js";
 import { nextSession } from "../../../src/adapters/next.ts";
 import { rotateCsrfToken } from "../../../src/csrf/rotate.ts";
+import { requestMessages } from "../../../src/messages/request_messages.ts";
 import { SqliteBackend } from "../../../src/stores/sqlite.ts";
 import { createSqliteSessionTable } from "../../../src/stores/sqlite_schema.ts";
 import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
@@ -64,6 +66,28 @@ test("save() refuses a signed-cookie session, which Next would send percent-enco
   (await session.load()).set("cart", [1]);
   await assert.rejects(signed.save(session, store), { code: "IMPROPERLY_CONFIGURED" });
   assert.equal(store.get("sessionid"), undefined);
+});
+
+test("a Server Action under FallbackStorage: listing deletes the messages cookie, adding is refused", async () => {
+  const django = requestMessages(new SqliteBackend(db, { SECRET_KEY }).getSession(null), null);
+  django.success("Saved");
+  const [cookie] = await django.commit(); // the messages cookie as Django sets it
+  const request = new NextRequest("http://localhost/", {
+    headers: { cookie: cookie.split(";")[0] },
+  });
+  const response = NextResponse.next();
+  const listed = await read(request.cookies);
+  assert.deepEqual((await listed.messages.list()).map((m) => m.message), ["Saved"]);
+  await save(listed.session, response.cookies);
+  assert.deepEqual(response.headers.getSetCookie(), [
+    "messages=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; SameSite=Lax",
+  ]);
+
+  const store = NextResponse.next().cookies;
+  const adding = await read(store);
+  adding.messages.info("Next's cookies().set would alter the signed value");
+  await assert.rejects(save(adding.session, store), { code: "IMPROPERLY_CONFIGURED" });
+  assert.equal(store.get("messages"), undefined);
 });
 
 test("save() refuses a session read() did not give", async () => {
