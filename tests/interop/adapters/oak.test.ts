@@ -26,7 +26,7 @@ import {
 import { openSqlite, SECRET_KEY, tempDirectory, type TestDatabase } from "../../_sqlite.ts";
 import { CookieJar } from "../_databases.ts";
 import { pair, siteSettings, toDjango, tokenIn } from "../csrf/_probe.ts";
-import { CYCLE, type Seen } from "../messages/_cycle.ts";
+import { type Added, djangoCycle } from "../messages/_cycle.ts";
 import { nodeFrameworkCases, pageError, type PageHandler } from "./_node_frameworks.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -276,16 +276,8 @@ function interopCases(server: string, start: Start): void {
           await (await post(jar, "/message", { csrfmiddlewaretoken: await ourToken(jar) })).text(),
           "added",
         );
-        const django = async (add: [number, string, string, boolean][]) => {
-          const answer = await dj().run<{ seen: Seen[]; cookies: string[] }>(CYCLE, {
-            storage: SESSION_STORAGE,
-            cookie: jar.header(),
-            read: add.length === 0,
-            add,
-          });
-          jar.take(answer.cookies);
-          return answer.seen;
-        };
+        const django = (add: Added[]) =>
+          djangoCycle(dj(), SESSION_STORAGE, jar, add.length === 0, add);
         assert.deepEqual(await django([]), [[
           SUCCESS,
           "Saved from Oak",

@@ -23,19 +23,12 @@ import { SignedCookieBackend } from "../../../src/stores/signed_cookies.ts";
 import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";
 import { SECRET_KEY } from "../../_sqlite.ts";
 import { startServer } from "../../_server.ts";
+import { DJANGO_LOCATIONS, djangoLocation, type LoginCase } from "./_login_redirect.ts";
 
 after(closeDjangos);
 const slow = { timeout: 120_000 };
 
-interface Case {
-  path: string;
-  login: string;
-  host?: string;
-  secure?: boolean;
-  field?: string | null;
-}
-
-const CASES: Case[] = [
+const CASES: LoginCase[] = [
   { path: "/orders/", login: "/accounts/login/" },
   { path: "/orders/?page=2&sort=-date", login: "/accounts/login/" },
   { path: "/caf%C3%A9/a%20b/?q=a+b&x=%E2%9C%93", login: "/accounts/login/" },
@@ -54,25 +47,7 @@ const CASES: Case[] = [
   { path: "/orders/", login: "/login/#top" },
 ];
 
-const DJANGO_LOCATIONS = `
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponse
-from django.test import RequestFactory, override_settings
-import sys, types
-# resolve_url() tries reverse() first: an empty URLconf lets every LOGIN_URL through as a URL.
-sys.modules.setdefault("emptyurls", types.ModuleType("emptyurls")).urlpatterns = []
-result = []
-for case in args:
-    with override_settings(LOGIN_URL=case["login"], ALLOWED_HOSTS=["*"], ROOT_URLCONF="emptyurls"):
-        request = RequestFactory().get(case["path"], secure=case.get("secure", False),
-                                       HTTP_HOST=case.get("host", "testserver"))
-        request.user = AnonymousUser()
-        kwargs = {"redirect_field_name": case["field"]} if "field" in case else {}
-        result.append(login_required(lambda r: HttpResponse("ok"), **kwargs)(request)["Location"])
-`;
-
-function ours(c: Case): string {
+function ours(c: LoginCase): string {
   const url = `${c.secure ? "https" : "http"}://${c.host ?? "testserver"}${c.path}`;
   return loginRedirectUrl(
     url,
@@ -182,10 +157,7 @@ for (const [name, start] of Object.entries(GUARDS)) {
       await fetch(`${await url}${path}`, { redirect: "manual", headers: { cookie, ...headers } });
 
     test("an anonymous page gets Django's redirect, an API 401", slow, async () => {
-      const [expected] = await django(DJANGO_VERSIONS[DJANGO_VERSIONS.length - 1]).run<string[]>(
-        DJANGO_LOCATIONS,
-        [{ path: "/orders/?page=2", login: "/accounts/login/" }],
-      );
+      const expected = await djangoLocation({ path: "/orders/?page=2", login: "/accounts/login/" });
       const page = await get("/orders/?page=2");
       assert.equal(page.status, 302);
       assert.equal(page.headers.get("location"), expected);

@@ -13,7 +13,7 @@ import type { DjangoSettingsInput } from "../../../src/settings/settings.ts";
 import { ERROR, INFO, SUCCESS } from "../../../src/messages/mod.ts";
 import { closeDjangos, django, DJANGO_VERSIONS } from "../../_django.ts";
 import { CookieJar } from "../_databases.ts";
-import { type Added, CYCLE, type Seen } from "./_cycle.ts";
+import { type Added, djangoCycle } from "./_cycle.ts";
 
 const slow = { timeout: 120_000 };
 const SECRET_KEY = "django-insecure-test-key";
@@ -57,16 +57,8 @@ export function messagesBothWays(
           jar.take(response.headers.getSetCookie());
           return response;
         };
-        const theirs = async (jar: CookieJar, read: boolean, add: Added[] = []) => {
-          const answer = await dj().run<{ seen: Seen[]; cookies: string[] }>(CYCLE, {
-            storage,
-            cookie: jar.header(),
-            read,
-            add,
-          });
-          jar.take(answer.cookies);
-          return answer.seen;
-        };
+        const theirs = (jar: CookieJar, read: boolean, add: Added[] = []) =>
+          djangoCycle(dj(), storage, jar, read, add);
 
         test(`added in ${framework}, shown by Django, then gone`, slow, async () => {
           const jar = new CookieJar();

@@ -37,6 +37,44 @@ with override_settings(MESSAGE_STORAGE=args["storage"], MESSAGE_TAGS={40: "dange
 result = {"seen": json.loads(response.content), "cookies": [m.OutputString() for m in response.cookies.values()], "raw": raw}
 `;
 
+/** A Django with settings, as tests/_django.ts gives it. */
+interface Runs {
+  run<T>(code: string, args: unknown): Promise<T>;
+}
+
+/** A browser's cookies: the `Cookie` header, and what `Set-Cookie` values change. */
+interface Jar {
+  header(): string;
+  take(setCookies: readonly string[]): void;
+}
+
+/**
+ * One Django request through CYCLE with the jar's cookies; the jar takes Django's `Set-Cookie`.
+ *
+ * @param dj the Django to run it in
+ * @param storage `MESSAGE_STORAGE`
+ * @param jar the cookies
+ * @param read whether the view lists the messages
+ * @param add what the view adds
+ * @returns what the view listed
+ */
+export async function djangoCycle(
+  dj: Runs,
+  storage: string,
+  jar: Jar,
+  read: boolean,
+  add: Added[] = [],
+): Promise<Seen[]> {
+  const answer = await dj.run<{ seen: Seen[]; cookies: string[] }>(CYCLE, {
+    storage,
+    cookie: jar.header(),
+    read,
+    add,
+  });
+  jar.take(answer.cookies);
+  return answer.seen;
+}
+
 /** What an adapter's GET answers as JSON: the request's messages as Django's view lists them. */
 export async function listed(messages: RequestMessages): Promise<Seen[]> {
   return (await messages.list()).map((m) => [m.level, m.message, m.extraTags, m.tags, m.safe]);
