@@ -31,8 +31,10 @@
  *
  * @module
  */
-import { type Handle, isRedirect, type RequestEvent } from "@sveltejs/kit";
+import { error, type Handle, isRedirect, redirect, type RequestEvent } from "@sveltejs/kit";
 import type { SessionData } from "../session/store.ts";
+import type { LoginRequiredOptions } from "../auth/login_required.ts";
+import { loginRedirectUrl } from "../auth/login_url.ts";
 import type { RequestContext } from "./fetch.ts";
 import {
   closeRequest,
@@ -43,6 +45,7 @@ import {
 } from "./request.ts";
 
 export type { CsrfFailureView } from "./request.ts";
+export type { LoginRequiredOptions } from "../auth/login_required.ts";
 
 /**
  * What {@linkcode djangoSession} puts on `event.locals`: the lazy `session`, `user()`,
@@ -193,4 +196,44 @@ function answersInJson(event: RequestEvent): boolean {
   const accept = event.request.headers.get("accept") ?? "";
   return event.isDataRequest || event.isRemoteRequest ||
     (event.request.method === "POST" && /^application\/json\b/.test(accept));
+}
+
+/**
+ * Django's `login_required` for SvelteKit: `await loginRequired(event)` first in a `load`, a form
+ * action, a `+server.ts` handler or a hook after {@linkcode djangoSession} in `sequence()`. When
+ * `event.locals.user()` is `null` (give `djangoSession` its `user` option), it throws SvelteKit's
+ * `redirect(302, …)` to `LOGIN_URL?next=…` exactly as Django's `redirect_to_login` builds it from
+ * `event.url`, or `error(401)` with `{ api: true }`; SvelteKit answers that, and the hook commits
+ * the session on it.
+ *
+ * @param event the request event (its `url` and `locals`)
+ * @param options the login page (default `LOGIN_URL`), the redirect field, `api`
+ * @returns once the user is logged in
+ * @throws {Redirect} SvelteKit's redirect, for an anonymous page request
+ * @throws {HttpError} SvelteKit's 401, for an anonymous request with `api`
+ * @example
+ * ```ts
+ * import { isRedirect } from "@sveltejs/kit";
+ * import { type DjangoLocals, loginRequired } from "@django-interop/session/sveltekit";
+ * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+ *
+ * // src/routes/orders/+page.server.ts: export const load = async (event) => { await loginRequired(event); … }
+ * const session = new SignedCookieBackend({ SECRET_KEY: "django-insecure-key" }).getSession(null);
+ * const locals: DjangoLocals = { session, user: async () => null, csrfToken: () => "", messages: null! };
+ * // What SvelteKit hands a load function, with the hook's locals (App.Locals extends them):
+ * const event = { url: new URL("http://localhost/orders/?page=2"), locals };
+ * await loginRequired(event).catch((thrown) => {
+ *   if (isRedirect(thrown)) console.log(thrown.status, thrown.location); // 302 /accounts/login/?next=/orders/%3Fpage%3D2
+ * });
+ * ```
+ */
+export async function loginRequired(
+  event: { url: URL; locals: Pick<DjangoLocals, "session" | "user"> },
+  options: LoginRequiredOptions = {},
+): Promise<void> {
+  const { session, user } = event.locals;
+  if (await user() !== null) return;
+  if (options.api) error(401, "Authentication credentials were not provided.");
+  const loginUrl = options.loginUrl ?? session.settings.LOGIN_URL;
+  redirect(302, loginRedirectUrl(event.url.href, loginUrl, options));
 }

@@ -2,8 +2,9 @@
 // error in it (`event.locals` typed by its app.d.ts line), `vite build` builds it with
 // adapter-node, and the built server, on a port, shares one SQLite file with real Django 3.2, 4.2,
 // 5.2 and 6.1 (one server per release, `DJANGO_VERSION` set, on the one build): logins, sessions
-// and logouts both ways, form actions' thrown redirect(), the sequence()d guard's, and Django's
-// CSRF tokens and reasons beside SvelteKit's own Origin check.
+// and logouts both ways, form actions' thrown redirect(), the sequence()d login-required hook's
+// (Django's redirect_to_login Location) and an endpoint's 401, Django's messages both ways, and
+// Django's CSRF tokens and reasons beside SvelteKit's own Origin check.
 //
 // Registered under Node only: the code under test runs in the built server, a Node child process
 // (adapter-node), and the build is a child process too, so the Deno and Bun runners would repeat
@@ -21,6 +22,10 @@ import { csrfFailureBody } from "../../../src/csrf/mod.ts";
 import { closeDjangos, django, DJANGO_VERSIONS, sqliteDatabase } from "../../_django.ts";
 import { SECRET_KEY, tempDirectory } from "../../_sqlite.ts";
 import { overHttp, type Probe, siteSettings, toDjango, tokenIn, valueOf } from "../csrf/_probe.ts";
+import { djangoLocation } from "../auth/_login_redirect.ts";
+import { CookieJar } from "../_databases.ts";
+import { type Added, djangoCycle } from "../messages/_cycle.ts";
+import { INFO, SUCCESS } from "../../../src/messages/mod.ts";
 
 const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
 const COOKIE =
@@ -164,13 +169,44 @@ function versionCases(version: (typeof DJANGO_VERSIONS)[number], file: string): 
       assert.deepEqual((await auth({ key })).data, { visits_sveltekit: 2 });
     });
 
-    test("a redirect() thrown by the hook after djangoSession is committed", async () => {
+    test("loginRequired in a hook after djangoSession: Django's redirect, committed", async () => {
       const response = await send("/account");
-      assert.equal(response.status, 303);
-      assert.equal(response.headers.get("location"), "/login");
+      assert.equal(response.status, 302);
+      const host = `127.0.0.1:${port}`;
+      assert.equal(
+        response.headers.get("location"),
+        await djangoLocation({ path: "/account", login: "/login", host }),
+      );
       // The guard read the (empty) session through user(): Django's Vary, no cookie to set.
       assert.equal(response.headers.get("vary"), "Cookie");
       assert.equal(response.headers.get("set-cookie"), null);
+    });
+
+    test("loginRequired({ api: true }) in an endpoint: 401, and Django's login passes", async () => {
+      assert.equal((await send("/api/me")).status, 401);
+      const { key } = await auth({ do: "login", username });
+      const response = await send("/api/me", { headers: { cookie: `sessionid=${key}` } });
+      assert.deepEqual(await response.json(), { user: username });
+    });
+
+    test("a message SvelteKit adds shows in Django's get_messages; Django's is listed here", async () => {
+      const storage = "django.contrib.messages.storage.fallback.FallbackStorage";
+      const jar = new CookieJar();
+      const theirs = (read: boolean, add: Added[] = []) =>
+        djangoCycle(site(), storage, jar, read, add);
+      const form = await formOf("/login");
+      jar.take([form.cookie]);
+      const added = await post("/messages", jar.header(), { csrfmiddlewaretoken: form.token });
+      assert.equal(await added.text(), "added");
+      jar.take(added.headers.getSetCookie());
+      assert.deepEqual(await theirs(true), [
+        [SUCCESS, "Saved from SvelteKit", "sveltekit", "sveltekit success", false],
+      ]);
+      await theirs(false, [[INFO, "From Django", "dj", false]]);
+      const listed = await send("/messages", { headers: { cookie: jar.header() } });
+      assert.deepEqual(await listed.json(), [[INFO, "From Django", "dj", "dj info", false]]);
+      jar.take(listed.headers.getSetCookie());
+      assert.deepEqual(await theirs(true), []);
     });
 
     test("the login action's thrown redirect() saves the login and sets the cookies", async () => {

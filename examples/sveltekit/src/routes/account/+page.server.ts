@@ -1,4 +1,4 @@
-// "/account": only for a logged-in user (the loginRequired hook in src/hooks.server.ts).
+// "/account": only for a logged-in user (the accountLogin hook in src/hooks.server.ts).
 import type { PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async ({ locals }) => ({
