@@ -1,17 +1,13 @@
 // Next 16's proxy (formerly middleware) runs on the Node.js runtime, so it reads the session from
-// any store: pages with Django forms get the CSRF cookie (Django's @ensure_csrf_cookie), and
-// /account sends anonymous visitors to the login page (`login_required`; Next wants the redirect's
-// URL absolute).
-import { type NextRequest, NextResponse } from "next/server";
-import { loginRedirectUrl } from "../../src/auth/mod.ts";
-import { ensureCsrfCookie, read } from "./lib/django.ts";
+// any store: /account sends anonymous visitors to the login page (Django's `login_required`, its
+// 302 and `next`), and pages with Django forms get the CSRF cookie (Django's @ensure_csrf_cookie).
+import type { NextRequest } from "next/server";
+import { ensureCsrfCookie, loginRequired } from "./lib/django.ts";
 
 export async function proxy(request: NextRequest) {
   if (request.nextUrl.pathname === "/account") {
-    const { user } = await read(request.cookies);
-    if (!(await user())) {
-      return NextResponse.redirect(new URL(loginRedirectUrl(request.url, "/login"), request.url));
-    }
+    const anonymous = await loginRequired(request, { loginUrl: "/login" });
+    if (anonymous) return anonymous;
   }
   return await ensureCsrfCookie(request);
 }

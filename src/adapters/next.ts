@@ -15,6 +15,8 @@
  *   `cookies().set`.
  * - `ensureCsrfCookie(request)`: in `proxy.ts`, Django's `@ensure_csrf_cookie`, so that forms a
  *   Server Component renders carry a token Django and `route()` accept.
+ * - `loginRequired(request)`: in `proxy.ts`, Django's `login_required` for the pages it matches;
+ *   `route(handler, { loginRequired: true })` for a route handler.
  *
  * `proxy.ts` (Next 16) runs on the Node.js runtime, so every store works there. The Edge runtime
  * (`middleware.ts` before Next 16, `export const runtime = "edge"`) has no `fs` or TCP sockets:
@@ -53,6 +55,7 @@ import { type RequestMessages, requestMessages } from "../messages/request_messa
 import { messagesCookieDeletion } from "../messages/storages.ts";
 import { type RequestContext, withSession } from "./fetch.ts";
 import type { RequestOptions } from "./request.ts";
+import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
 import {
   type CookieReader,
   type CookieWriter,
@@ -62,6 +65,24 @@ import {
 
 export type { CookieReader, CookieWriter, NextCookieOptions } from "./next_cookies.ts";
 export type { CsrfFailureView, RequestOptions } from "./request.ts";
+export type { LoginRequiredOptions } from "../auth/login_required.ts";
+
+/** Options of {@linkcode NextSession.route}. */
+export interface RouteOptions {
+  /**
+   * Django's `@csrf_exempt`.
+   *
+   * @default false
+   */
+  csrfExempt?: boolean;
+  /**
+   * Django's `login_required`: an anonymous request gets `302` to `LOGIN_URL?next=…` (or `401`
+   * with `{ api: true }`) and the handler does not run; `true` for the defaults.
+   *
+   * @default undefined (anyone)
+   */
+  loginRequired?: boolean | LoginRequiredOptions;
+}
 
 /** The params of a dynamic route, as Next hands them out (`[id]`, `[...slug]`, `[[...slug]]`). */
 export type RouteParams = Record<string, string | string[] | undefined>;
@@ -110,12 +131,13 @@ export interface NextSession<T extends SessionData, U> {
    * Wraps a route handler in Django's session, CSRF and messages middleware (`withSession`).
    *
    * @param handler `(request, { session, user, csrfToken, messages, params }) => Response`
-   * @param options `csrfExempt: true` for Django's `@csrf_exempt`
+   * @param options `csrfExempt: true` for Django's `@csrf_exempt`, `loginRequired` for its
+   *   `login_required`
    * @returns the route handler to export as `GET`, `POST`, …
    */
   route<P extends RouteParams = RouteParams>(
     handler: RouteHandler<T, U, P>,
-    options?: { csrfExempt?: boolean },
+    options?: RouteOptions,
   ): (request: NextRequest, context: { params: Promise<P> }) => Promise<Response>;
   /**
    * The session, user and CSRF token of a request, from its cookies.
@@ -164,6 +186,31 @@ export interface NextSession<T extends SessionData, U> {
    * @returns `NextResponse.next()` carrying the cookie, or the 503/500 of a store error
    */
   ensureCsrfCookie(request: NextRequest): Promise<Response>;
+  /**
+   * In `proxy.ts`: Django's `login_required` for a page the proxy matches — `null` for a
+   * logged-in user (`user()` not `null`), else the `302` to `LOGIN_URL?next=…` Django answers
+   * (its `Location` made absolute for Next, which sends it relative again as Django does), or
+   * `401` with `{ api: true }`.
+   *
+   * @param request the proxy's request
+   * @param options the login page (default `LOGIN_URL`), the redirect field, `api`
+   * @returns the answer to an anonymous request, or `null`
+   * @example
+   * ```ts
+   * import { NextRequest } from "next/server.js";
+   * import { nextSession } from "@django-interop/session/next";
+   * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+   *
+   * const { loginRequired } = nextSession({
+   *   backend: new SignedCookieBackend({ SECRET_KEY: "k" }),
+   *   user: () => Promise.resolve(null), // (session) => getUser(session, users)
+   * });
+   * // proxy.ts: return (await loginRequired(request)) ?? NextResponse.next();
+   * const answer = await loginRequired(new NextRequest("http://localhost/account?tab=2"));
+   * console.log(answer?.status, answer?.headers.get("location")); // 302 http://localhost/accounts/login/?next=/account%3Ftab%3D2
+   * ```
+   */
+  loginRequired(request: NextRequest, options?: LoginRequiredOptions): Promise<Response | null>;
 }
 
 /** What `save` needs of a session `read` opened. */
@@ -208,12 +255,18 @@ export function nextSession<T extends SessionData = SessionData, U = unknown>(
 
   function route<P extends RouteParams = RouteParams>(
     handler: RouteHandler<T, U, P>,
-    { csrfExempt = false }: { csrfExempt?: boolean } = {},
+    { csrfExempt = false, loginRequired: guard }: RouteOptions = {},
   ): (request: NextRequest, context: { params: Promise<P> }) => Promise<Response> {
+    const login = guard === true ? {} : guard || null;
     // The request is Next's NextRequest; withSession types it as the Request it extends.
     return withSession<T, [{ params: Promise<P> }], U>(
       { ...options, csrfExempt: () => csrfExempt },
-      (request, context, { params }) => handler(request as NextRequest, { ...context, params }),
+      async (request, context, { params }) => {
+        if (login && await context.user() === null) {
+          return anonymousResponse(request.url, settings, login);
+        }
+        return handler(request as NextRequest, { ...context, params });
+      },
     );
   }
 
@@ -264,7 +317,19 @@ export function nextSession<T extends SessionData = SessionData, U = unknown>(
     return response;
   }
 
-  return { route, read, save, ensureCsrfCookie };
+  async function loginRequired(
+    request: NextRequest,
+    guard: LoginRequiredOptions = {},
+  ): Promise<Response | null> {
+    if (await (await read(request.cookies)).user() !== null) return null;
+    const answer = anonymousResponse(request.url, settings, guard);
+    const location = answer.headers.get("location");
+    // Next's proxy resolves a redirect's Location as a URL, so it must be absolute here.
+    if (location !== null) answer.headers.set("location", new URL(location, request.url).href);
+    return answer;
+  }
+
+  return { route, read, save, ensureCsrfCookie, loginRequired };
 }
 
 function tokenOf(csrf: CsrfContext): string {

@@ -5,4 +5,7 @@ import { nextSession } from "../../../src/adapters/next.ts";
 import { openBackend } from "../../_backend.ts";
 
 export const { backend, users, user } = await openBackend();
-export const { route, read, save, ensureCsrfCookie } = nextSession({ backend, user });
+export const { route, read, save, ensureCsrfCookie, loginRequired } = nextSession({
+  backend,
+  user,
+});

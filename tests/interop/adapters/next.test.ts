@@ -2,9 +2,10 @@
 // the library, so a route handler whose types Next rejects fails here — then `next start` on a port,
 // with real Django on the same SQLite file: Django's login seen by a Server Component and a route
 // handler, a Server Action's write read by Django, logout on either side, the Server Action's
-// cookie against Django's own, Django's CSRF token in a route handler, and Django's messages
-// (SessionStorage) both ways: Django's shown by the Server Component and consumed by a Server
-// Action, a Server Action's shown by Django's get_messages.
+// cookie against Django's own, Django's CSRF token in a route handler, Django's messages
+// (SessionStorage) both ways — Django's shown by the Server Component and consumed by a Server
+// Action, a Server Action's and a route handler's shown by Django's get_messages — and
+// login_required in proxy.ts and in route handlers, answering Django's redirect_to_login.
 //
 // Registered under Node only: it builds and runs Next's Node server itself, so running it from the
 // Deno and Bun runners would only repeat the same build.
@@ -29,6 +30,7 @@ import {
 } from "../../_django.ts";
 import { tempDirectory } from "../../_sqlite.ts";
 import { CYCLE, type Seen } from "../messages/_cycle.ts";
+import { djangoLocation } from "../auth/_login_redirect.ts";
 
 const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
 const SECRET_KEY = "django-insecure-next-test";
@@ -350,8 +352,47 @@ if (!runtime.Bun && !runtime.Deno) {
       const account = await get("/account", `sessionid=${key}`);
       assert.match(await account.text(), new RegExp(`<p id="account">${DEMO_USER.username}</p>`));
       const anonymous = await get("/account");
-      assert.equal(anonymous.status, 307);
-      assert.equal(anonymous.headers.get("location"), "/login?next=/account"); // Next drops the origin
+      assert.equal(anonymous.status, 302);
+      const host = new URL(url).host;
+      assert.equal(
+        anonymous.headers.get("location"),
+        await djangoLocation({ path: "/account", login: "/login", host }),
+      );
+    });
+
+    test("route() with loginRequired: Django's redirect for a page, 401 for an API; Django's login passes", async () => {
+      const host = new URL(url).host;
+      const page = await get("/orders?page=2");
+      assert.equal(page.status, 302);
+      assert.equal(
+        page.headers.get("location"),
+        await djangoLocation({ path: "/orders?page=2", login: "/login", host }),
+      );
+      assert.equal((await get("/api/me")).status, 401);
+      const cookie = await login(NEWEST, "route-guard");
+      assert.deepEqual(await (await get("/api/me", cookie)).json(), { user: "route-guard" });
+      assert.equal(await (await get("/orders?page=2", cookie)).text(), "orders of route-guard");
+    });
+
+    test("a route handler's message shows in Django's get_messages; Django's is listed there", async () => {
+      const session = await login(NEWEST, "route-messages");
+      const page = await get("/login");
+      const csrf = cookieOf(page, "csrftoken")!.split(";")[0];
+      const token = /name="csrfmiddlewaretoken" value="(\w{64})"/.exec(await page.text())![1];
+      const added = await fetch(url + "/api/messages", {
+        method: "POST",
+        headers: { cookie: `${session}; ${csrf}`, origin: url },
+        body: new URLSearchParams({ csrfmiddlewaretoken: token }),
+      });
+      assert.equal(await added.text(), "added");
+      const key = session.slice(10);
+      assert.deepEqual(await djangoMessages(NEWEST, key), [
+        [25, "Saved from a Next route handler", "next", "next success", false],
+      ]);
+      await djangoMessages(NEWEST, key, [[20, "From Django", "dj", false]]);
+      const listed = await get("/api/messages", session);
+      assert.deepEqual(await listed.json(), [[20, "From Django", "dj", "dj info", false]]);
+      assert.deepEqual(await djangoMessages(NEWEST, key), []);
     });
   });
 }
