@@ -32,7 +32,9 @@ const LONE_SURROGATE = /\p{Cs}/u;
 /** Django's hashers by path, as far as the settings give them; the preferred one first. */
 function hashersOf(input: HasherSettings): PasswordHasher[] {
   const settings: DjangoSettings = resolveSettings(input);
-  const given = new Map(settings.hashers.map((h) => [h.path, h]));
+  const given = new Map(
+    settings.hashers.map((h) => [h.path, h.forRelease?.(settings.djangoVersion) ?? h]),
+  );
   for (const builtIn of builtInHashers(settings.djangoVersion)) {
     if (!given.has(builtIn.path)) given.set(builtIn.path, builtIn);
   }

@@ -6,6 +6,7 @@
 import { randomSalt } from "../auth/pbkdf2.ts";
 import { timingSafeEqual, utf8 } from "../primitives/crypto.ts";
 import type { PasswordHasher } from "../settings/password_hasher.ts";
+import { djangoAtLeast } from "../settings/settings.ts";
 import { base64 } from "./base64.ts";
 import { scryptRaw } from "./engines.ts";
 
@@ -15,7 +16,11 @@ export interface ScryptOptions {
   workFactor?: number;
   /** `block_size` (r). @default {8} */
   blockSize?: number;
-  /** `parallelism` (p). @default {5} */
+  /**
+   * `parallelism` (p).
+   *
+   * @default 5, as Django 5.0+; 1 when the settings' `djangoVersion` is 4.x, as Django 4.x
+   */
   parallelism?: number;
 }
 
@@ -36,7 +41,17 @@ const ENCODED = /^scrypt\$(\d+)\$([^$]*)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)$/;
  * ```
  */
 export function scryptHasher(options: ScryptOptions = {}): PasswordHasher {
-  const { workFactor = 2 ** 14, blockSize = 8, parallelism = 5 } = options;
+  const hasher = scryptWith(options, options.parallelism ?? 5);
+  if (options.parallelism !== undefined) return hasher;
+  // Django 5.0 raised the default parallelism from 1 to 5.
+  const before50 = scryptWith(options, 1);
+  const forRelease = (version: string) =>
+    djangoAtLeast({ djangoVersion: version }, "5.0") ? hasher : before50;
+  return { ...hasher, forRelease };
+}
+
+function scryptWith(options: ScryptOptions, parallelism: number): PasswordHasher {
+  const { workFactor = 2 ** 14, blockSize = 8 } = options;
   const encodeWith = async (password: string, salt: string, n: number, r: number, p: number) => {
     const hash = await scryptRaw(utf8(password), utf8(salt), n, r, p, 64);
     return `scrypt$${n}$${salt}$${r}$${p}$${base64(hash)}`;

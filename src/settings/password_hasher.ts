@@ -37,4 +37,10 @@ export interface PasswordHasher {
   mustUpdate(encoded: string): boolean;
   /** Django's `harden_runtime`: the work a wrong password would have cost at today's parameters. */
   hardenRuntime?(password: string, encoded: string): Promise<void>;
+  /**
+   * The hasher with the defaults of Django `djangoVersion` (the settings' release), for a hasher
+   * whose default parameters changed between releases (scrypt's parallelism in 5.0); absent when
+   * none did.
+   */
+  forRelease?(djangoVersion: string): PasswordHasher;
 }

@@ -1,7 +1,8 @@
 /**
  * Every Django password hasher both ways with real Django: Django's hashes verify here (and wrong
  * passwords do not), ours verify in Django's `check_password`, and `identifyHasher`, `mustUpdate`,
- * `isPasswordUsable` and `makePassword`'s errors agree with Django's. Costs are lowered on both
+ * `isPasswordUsable`, `makePassword` with an explicit salt (byte for byte) and its errors agree
+ * with Django's. Costs are lowered on both
  * sides (`_hashers.ts`) so the suite stays fast; the formats are the same.
  */
 import { after, describe, test } from "node:test";
@@ -17,7 +18,7 @@ import {
 import { UnsupportedHasher } from "../../../src/errors.ts";
 import { closeDjangos, DJANGO_VERSIONS } from "../../_django.ts";
 import { bothWays, cheapDjango, type OurSide } from "./_both_ways.ts";
-import { cheapSettings, presentHashers } from "./_hashers.ts";
+import { cheapSettings, P, presentHashers } from "./_hashers.ts";
 
 after(closeDjangos);
 
@@ -41,6 +42,24 @@ for (const version of DJANGO_VERSIONS) {
       });
     }
 
+    test("makePassword with an explicit salt is Django's make_password(password, salt, hasher)", async () => {
+      for (const [algorithm] of present) {
+        for (const password of ["correct horse", "pässwörd 🔑"]) {
+          const django = await run<{ salt: string; encoded: string }>(
+            `hasher = h.get_hasher(args[1])\nsalt = hasher.salt()\n` +
+              `encoded = h.make_password(args[0], salt, args[1])\n` +
+              `result = {"salt": salt.decode() if isinstance(salt, bytes) else salt, "encoded": encoded}`,
+            [password, algorithm],
+          );
+          const ours = await makePassword(password, settings, {
+            hasher: algorithm,
+            salt: django.salt,
+          });
+          assert.equal(ours, django.encoded, `${algorithm} with salt ${django.salt}`);
+        }
+      }
+    });
+
     test("mustUpdate is Django's: another preferred hasher, weaker parameters, short salts", async () => {
       const cases = [
         await djangoMake("pw", "pbkdf2_sha1"),
@@ -61,6 +80,30 @@ for (const version of DJANGO_VERSIONS) {
         assert.equal((await checkPassword("pw", encoded, settings)).mustUpdate, expected, encoded);
       }
     });
+
+    if (present.some(([name]) => name === "scrypt")) {
+      test("scrypt preferred: mustUpdate follows the release's parallelism (1 before 5.0, 5 since)", async () => {
+        const scryptFirst = djangoSettings({
+          ...settings,
+          PASSWORD_HASHERS: [P + "ScryptPasswordHasher", ...settings.PASSWORD_HASHERS],
+        });
+        for (const p of [1, 5]) {
+          const encoded = await run<string>(
+            `result = h.ScryptPasswordHasher().encode("pw", "a" * 22, p=${p})`,
+            null,
+          );
+          const expected = await run<boolean>(
+            `result = h.get_hasher("scrypt").must_update(args)`,
+            encoded,
+          );
+          assert.equal(
+            (await checkPassword("pw", encoded, scryptFirst)).mustUpdate,
+            expected,
+            encoded,
+          );
+        }
+      });
+    }
 
     test("older argon2 forms Django still verifies: argon2i, argon2d, version 0x10", async () => {
       for (const [type, extra] of [["I", ""], ["D", ""], ["ID", ", version=16"]]) {
