@@ -8,13 +8,13 @@
  *   Next's `{ params }` (a Promise) is typed and passed on.
  * - `read(await cookies())`: the lazy session, `user()`, `csrfToken()` and Django's `messages` of a
  *   Server Component (or of `proxy.ts`, with `request.cookies`). Read-only: a render cannot set
- *   cookies, so the messages it lists stay stored until a Server Action or a route handler lists
- *   them.
+ *   cookies, so its messages are the ones `proxy(request, { messages: true })` took for it.
  * - `save(session, await cookies())`: in a Server Action, stores the messages, saves the session
  *   read there and sets Django's cookie (and the CSRF cookie `login()` rotated) through
  *   `cookies().set`.
  * - `ensureCsrfCookie(request)`: in `proxy.ts`, Django's `@ensure_csrf_cookie`, so that forms a
- *   Server Component renders carry a token Django and `route()` accept.
+ *   Server Component renders carry a token Django and `route()` accept; `proxy(request, options)`
+ *   does that and takes the messages for the page.
  * - `loginRequired(request)`: in `proxy.ts`, Django's `login_required` for the pages it matches;
  *   `route(handler, { loginRequired: true })` for a route handler.
  *
@@ -43,8 +43,9 @@
  *
  * @module
  */
-import { type NextRequest, NextResponse } from "next/server.js";
+import type { NextRequest } from "next/server.js";
 import { ImproperlyConfigured } from "../errors.ts";
+import { djangoSettings } from "../settings/settings.ts";
 import { serializeCookie } from "../primitives/cookie.ts";
 import { commitCookieNow } from "../http/respond.ts";
 import { lazyUser } from "../http/with_session.ts";
@@ -54,16 +55,13 @@ import type { SessionData } from "../session/store.ts";
 import { type RequestMessages, requestMessages } from "../messages/request_messages.ts";
 import { messagesCookieDeletion } from "../messages/storages.ts";
 import { type RequestContext, withSession } from "./fetch.ts";
+import { type PageProxy, pageProxy, TAKEN_MESSAGES } from "./next_proxy.ts";
 import type { RequestOptions } from "./request.ts";
 import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
-import {
-  type CookieReader,
-  type CookieWriter,
-  setDjangoCookies,
-  withRequestCookies,
-} from "./next_cookies.ts";
+import { type CookieReader, type CookieWriter, setDjangoCookies } from "./next_cookies.ts";
 
 export type { CookieReader, CookieWriter, NextCookieOptions } from "./next_cookies.ts";
+export type { PageProxy } from "./next_proxy.ts";
 export type { CsrfFailureView, RequestOptions } from "./request.ts";
 export type { LoginRequiredOptions } from "../auth/login_required.ts";
 
@@ -116,8 +114,10 @@ export interface ServerSession<T extends SessionData, U> {
   csrfToken(): string;
   /**
    * Django's messages of the request (`get_messages`): `list()` shows them, `add()` queues one.
-   * A Server Component cannot store, so what it lists is not consumed: the messages stay until a
-   * Server Action (`save`), a route handler or a Django view lists them. In a Server Action,
+   * A Server Component cannot store: on a page `proxy(request, { messages: true })` ran for, they
+   * are the messages the proxy took (consumed in the browser's storage, so shown once); elsewhere
+   * the stored ones, which stay until a Server Action (`save`), a route handler, a proxied page
+   * or a Django view lists them. In a Server Action,
    * `save` stores them — in the session with Django's `SessionStorage`; Next's `cookies().set`
    * cannot write Django's signed `messages` cookie, so with the cookie or fallback storage `save`
    * rejects a new message with `ImproperlyConfigured` (listed ones are still deleted).
@@ -187,6 +187,30 @@ export interface NextSession<T extends SessionData, U> {
    */
   ensureCsrfCookie(request: NextRequest): Promise<Response>;
   /**
+   * In `proxy.ts`, for a page: the CSRF cookie as {@linkcode NextSession.ensureCsrfCookie} sets it
+   * (`csrfCookie`), and Django's iteration of the messages (`messages`) — on a navigation (not a
+   * prefetch or a Server Action) the stored messages are consumed on this response (the
+   * `messages` cookie deleted, the session's `_messages` removed, as Django's `update` does after
+   * a template listed them) and handed to the page rendered for this request, whose
+   * `read(await cookies()).messages.list()` shows them: once, as on a Django page.
+   *
+   * @param request the proxy's request
+   * @param page `csrfCookie`, `messages`
+   * @returns `NextResponse.next()` carrying the cookies, or the 503/500 of a store error
+   * @example
+   * ```ts
+   * import { NextRequest } from "next/server.js";
+   * import { nextSession } from "@django-interop/session/next";
+   * import { SignedCookieBackend } from "@django-interop/session/signed-cookies";
+   *
+   * const { proxy } = nextSession({ backend: new SignedCookieBackend({ SECRET_KEY: "k" }) });
+   * // proxy.ts: export const proxy = (request) => django.proxy(request, { csrfCookie: true, messages: true });
+   * const response = await proxy(new NextRequest("http://localhost/"), { csrfCookie: true, messages: true });
+   * console.log(response.headers.getSetCookie()[0].startsWith("csrftoken=")); // true
+   * ```
+   */
+  proxy(request: NextRequest, page: PageProxy): Promise<Response>;
+  /**
    * In `proxy.ts`: Django's `login_required` for a page the proxy matches — `null` for a
    * logged-in user (`user()` not `null`), else the `302` to `LOGIN_URL?next=…` Django answers
    * (its `Location` made absolute for Next, which sends it relative again as Django does), or
@@ -212,6 +236,8 @@ export interface NextSession<T extends SessionData, U> {
    */
   loginRequired(request: NextRequest, options?: LoginRequiredOptions): Promise<Response | null>;
 }
+
+const COOKIE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage";
 
 /** What `save` needs of a session `read` opened. */
 interface Opened {
@@ -252,6 +278,8 @@ export function nextSession<T extends SessionData = SessionData, U = unknown>(
   const { backend } = options;
   const settings = backend.settings;
   const opened = new WeakMap<object, Opened>();
+  // The messages proxy() took for a page come as a signed messages cookie, whatever the storage.
+  const takenSettings = djangoSettings({ ...settings, MESSAGE_STORAGE: COOKIE_STORAGE });
 
   function route<P extends RouteParams = RouteParams>(
     handler: RouteHandler<T, U, P>,
@@ -282,7 +310,10 @@ export function nextSession<T extends SessionData = SessionData, U = unknown>(
       { method: "GET", url: "http://localhost/", headers: { cookie }, exempt: true },
       session,
     );
-    const messages = requestMessages(session, cookie, settings, "a Server Action");
+    const taken = cookies.get(TAKEN_MESSAGES)?.value;
+    const messages = taken === undefined
+      ? requestMessages(session, cookie, settings, "a Server Action")
+      : requestMessages(session, serializeCookie("messages", taken, {}), takenSettings, "a page");
     opened.set(session, { cookieSent: key !== null, csrf, messages });
     const user = lazyUser(session as Session<SessionData>, options.user);
     return { session, user, csrfToken: () => tokenOf(csrf), messages };
@@ -302,20 +333,8 @@ export function nextSession<T extends SessionData = SessionData, U = unknown>(
     if (cookie !== null) state.cookieSent = cookie.value !== "";
   }
 
-  async function ensureCsrfCookie(request: NextRequest): Promise<Response> {
-    const exempt = { ...options, csrfExempt: () => true };
-    const committed = await withSession(exempt, (_request, { csrfToken }) => {
-      csrfToken();
-      return new Response(null);
-    })(request);
-    if (!committed.ok) return committed;
-    const setCookies = committed.headers.getSetCookie();
-    const headers = new Headers(request.headers);
-    headers.set("cookie", withRequestCookies(request.headers.get("cookie"), setCookies));
-    const response = NextResponse.next({ request: { headers } });
-    for (const line of setCookies) response.headers.append("set-cookie", line);
-    return response;
-  }
+  const proxy = (request: NextRequest, page: PageProxy) => pageProxy(options, request, page);
+  const ensureCsrfCookie = (request: NextRequest) => proxy(request, { csrfCookie: true });
 
   async function loginRequired(
     request: NextRequest,
@@ -329,7 +348,7 @@ export function nextSession<T extends SessionData = SessionData, U = unknown>(
     return answer;
   }
 
-  return { route, read, save, ensureCsrfCookie, loginRequired };
+  return { route, read, save, ensureCsrfCookie, proxy, loginRequired };
 }
 
 function tokenOf(csrf: CsrfContext): string {

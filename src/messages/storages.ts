@@ -73,6 +73,19 @@ function cookieSigner(settings: DjangoSettings): TimestampSigner {
   });
 }
 
+/**
+ * The value of a `messages` cookie holding `messages`, signed as Django's `CookieStorage` signs
+ * it, whatever its length (for a request header, which has no cookie size limit).
+ *
+ * @param messages the messages
+ * @param settings Django's settings
+ * @returns the signed value
+ */
+export function signMessages(messages: StoredMessage[], settings: DjangoSettings): Promise<string> {
+  const items = messages.map((m) => messageList(m, settings));
+  return cookieSigner(settings).signObject(items, { compress: true });
+}
+
 /** What the cookie storage needs from the request and gives to the response. */
 export interface CookieIo {
   /** The `messages` cookie the request carried, if any. */

@@ -20,11 +20,3 @@ export async function leaveMessage(): Promise<void> {
   messages.success("Left by a Next Server Action", { extraTags: "next" });
   await save(session, store);
 }
-
-/** Consumes the messages the page showed: Django's iteration, stored by save(). */
-export async function dismissMessages(): Promise<void> {
-  const store = await cookies();
-  const { session, messages } = await read(store);
-  await messages.list();
-  await save(session, store);
-}

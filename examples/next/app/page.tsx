@@ -1,12 +1,12 @@
-// "/": a Server Component reading Django's session, user and messages through cookies()
-// (read-only: the messages it lists stay stored until "dismiss" lists them in a Server Action). The
-// visit counts with a button (a Server Action), another leaves a message (with MESSAGE_STORAGE
+// "/": a Server Component reading Django's session, user and messages through cookies() (read-only:
+// the messages are the ones proxy.ts took for this render, so they show once, as on a Django page).
+// The visit counts with a button (a Server Action), another leaves a message (with MESSAGE_STORAGE
 // SessionStorage); logging out posts Django's CSRF token to the /logout route handler, which
 // checks it as Django's CsrfViewMiddleware does.
 import { cookies } from "next/headers";
 import { read } from "../lib/django.ts";
 import { HOST, SERVERS } from "../../_config.ts";
-import { countVisit, dismissMessages, leaveMessage } from "./actions.ts";
+import { countVisit, leaveMessage } from "./actions.ts";
 
 export default async function Home() {
   const { session, user, csrfToken, messages } = await read(await cookies());
@@ -31,9 +31,6 @@ export default async function Home() {
       <ul id="messages">
         {shown.map((m, i) => <li key={i} className={m.tags}>{m.message}</li>)}
       </ul>
-      <form action={dismissMessages}>
-        <button id="dismiss" type="submit">dismiss messages</button>
-      </form>
       <form action={countVisit}>
         <button id="count" type="submit">count a visit</button>
       </form>

@@ -5,7 +5,7 @@ import { nextSession } from "../../../src/adapters/next.ts";
 import { openBackend } from "../../_backend.ts";
 
 export const { backend, users, user } = await openBackend();
-export const { route, read, save, ensureCsrfCookie, loginRequired } = nextSession({
+export const { route, read, save, proxy, loginRequired } = nextSession({
   backend,
   user,
 });

@@ -90,6 +90,32 @@ test("a Server Action under FallbackStorage: listing deletes the messages cookie
   assert.equal(store.get("messages"), undefined);
 });
 
+test("proxy(request, { messages: true }) takes the messages for the render and deletes Django's cookie", async () => {
+  const django = requestMessages(new SqliteBackend(db, { SECRET_KEY }).getSession(null), null);
+  django.success("Saved");
+  const [cookie] = await django.commit(); // the messages cookie as Django sets it (fallback)
+  const { proxy } = nextSession({ backend: new SqliteBackend(db, { SECRET_KEY }) });
+  const headers = { cookie: cookie.split(";")[0] };
+  const response = await proxy(new NextRequest("http://localhost/", { headers }), {
+    messages: true,
+  });
+  assert.deepEqual(response.headers.getSetCookie(), [
+    'messages=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax',
+  ]);
+  // What the render's cookies() holds: the request Next forwards with the proxy's cookies.
+  const forwarded = response.headers.get("x-middleware-request-cookie")!;
+  const page = await read(
+    new NextRequest("http://localhost/", { headers: { cookie: forwarded } }).cookies,
+  );
+  assert.deepEqual((await page.messages.list()).map((m) => m.message), ["Saved"]);
+  // A prefetch takes nothing: the stored messages wait for the navigation.
+  const prefetch = await proxy(
+    new NextRequest("http://localhost/", { headers: { ...headers, "next-router-prefetch": "1" } }),
+    { messages: true },
+  );
+  assert.deepEqual(prefetch.headers.getSetCookie(), []);
+});
+
 test("save() refuses a session read() did not give", async () => {
   const session = new SignedCookieBackend({ SECRET_KEY }).getSession(null);
   await assert.rejects(save(session, NextResponse.next().cookies), {
