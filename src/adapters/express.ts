@@ -211,36 +211,62 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
   const commit: Commit = { pages: options, onError: options.onError ?? console.error };
   return function djangoSessionMiddleware(req, res, next) {
     const exempt = options.csrfExempt?.(req, pathOf(req)) ?? false;
-    openRequestLine(requestLine(req), opening, exempt)
-      .then((open) => opened(open, options, commit, req, res, next), (error) => {
-        if (errorStatus(error, options) === null) return next(error);
-        const page = errorPage(error, options);
-        res.writeHead(page.status, page.headers);
-        res.end(page.body);
-      })
-      .catch(next);
+    let open;
+    try {
+      open = openRequestLine(new ExpressRequestLine(req), opening, exempt);
+    } catch (error) {
+      return notOpened(error, options, res, next);
+    }
+    // A GET is opened synchronously: the route runs in this tick, as without the middleware.
+    if (!(open instanceof Promise)) return opened(open, options, commit, req, res, next);
+    open.then(
+      (state) => opened(state, options, commit, req, res, next),
+      (error) => notOpened(error, options, res, next),
+    ).catch(next);
   };
 }
 
-/** The request as `openRequestLine` reads it: the scheme is Express's, the host the `Host` header. */
-function requestLine(req: NodeRequest): RequestLine {
-  const tls = (req.socket as { encrypted?: boolean } | undefined)?.encrypted;
-  const scheme = req.protocol ?? (tls ? "https" : "http");
-  const host = req.headers.host ?? "localhost";
-  return {
-    method: req.method ?? "GET",
-    url: `${scheme}://${host}${req.originalUrl ?? req.url ?? "/"}`,
-    headers: req.headers,
-    formToken: formTokenOf(req),
-  };
+/** A store that is down (503) or another session error, answered; anything else goes to `next`. */
+function notOpened(
+  error: unknown,
+  options: ErrorPageOptions,
+  res: NodeResponse,
+  next: (error?: unknown) => void,
+): void {
+  if (errorStatus(error, options) === null) return next(error);
+  const page = errorPage(error, options);
+  res.writeHead(page.status, page.headers);
+  res.end(page.body);
 }
 
 /**
- * Reads `csrfmiddlewaretoken` from the body the parsers made, when asked (returned rather than
- * written in the object literal: esbuild's keepNames, under tsx, would name it on every request).
+ * The request as `openRequestLine` reads it: the scheme is Express's, the host the `Host` header.
+ * The URL and the form token are read only when the CSRF check asks (an unsafe method): methods on
+ * a class, so a request pays for one object, not for closures.
  */
-function formTokenOf(req: NodeRequest): () => string | null {
-  return () => parsedFormToken(req.headers["content-type"] as string | undefined, req.body);
+class ExpressRequestLine implements RequestLine {
+  readonly #req: NodeRequest;
+  readonly method: string;
+  readonly headers: NodeRequest["headers"];
+
+  constructor(req: NodeRequest) {
+    this.#req = req;
+    this.method = req.method ?? "GET";
+    this.headers = req.headers;
+  }
+
+  get url(): string {
+    const req = this.#req;
+    const tls = (req.socket as { encrypted?: boolean } | undefined)?.encrypted;
+    const scheme = req.protocol ?? (tls ? "https" : "http");
+    return `${scheme}://${req.headers.host ?? "localhost"}${req.originalUrl ?? req.url ?? "/"}`;
+  }
+
+  /** Reads `csrfmiddlewaretoken` from the body the parsers made. */
+  formToken(): string | null {
+    const req = this.#req;
+    return parsedFormToken(req.headers["content-type"] as string | undefined, req.body);
+  }
 }
 
 function pathOf(req: NodeRequest): string {
@@ -314,7 +340,11 @@ export function loginRequired(options: LoginRequiredOptions = {}): NodeMiddlewar
   return function loginRequiredMiddleware(req, res, next) {
     userOf(req).then(async (user) => {
       if (user !== null) return next();
-      const answer = anonymousResponse(requestLine(req).url, sessionOf(req).settings, options);
+      const answer = anonymousResponse(
+        new ExpressRequestLine(req).url,
+        sessionOf(req).settings,
+        options,
+      );
       res.statusCode = answer.status;
       answer.headers.forEach((value, name) => void res.setHeader(name, value));
       res.end(await answer.text());

@@ -134,6 +134,24 @@ interface RequestState extends OpenRequest<SessionData, unknown> {
 
 const states = new WeakMap<FastifyRequest, RequestState>();
 
+/** Hands the request its fields and goes on, or answers the CSRF refusal. */
+function opened(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  state: RequestState,
+  options: DjangoSessionOptions,
+  done: (error?: Error) => void,
+): void {
+  const fields = request as unknown as DjangoSessionRequest;
+  fields.session = state.session;
+  fields.user = state.user;
+  fields.csrfToken = () => state.csrf.csrf.token();
+  fields.messages = state.messages;
+  states.set(request, state);
+  if (state.csrf.ok) done();
+  else refuse(request, reply, state.csrf, options.csrfFailure).catch(done);
+}
+
 function djangoSessionPlugin(
   fastify: FastifyInstance,
   options: DjangoSessionOptions,
@@ -150,16 +168,17 @@ function djangoSessionPlugin(
   // Callback hooks (not async ones): a GET pays for no promise beyond openRequestLine's.
   fastify.addHook("onRequest", function openSession(request, reply, done) {
     const skip = exempt(request) || checkedLater(request);
-    openRequestLine(lineOf(request, null), opening, skip).then((state: RequestState) => {
-      const fields = request as unknown as DjangoSessionRequest;
-      fields.session = state.session;
-      fields.user = state.user;
-      fields.csrfToken = () => state.csrf.csrf.token();
-      fields.messages = state.messages;
-      states.set(request, state);
-      if (state.csrf.ok) done();
-      else refuse(request, reply, state.csrf, options.csrfFailure).catch(done);
-    }, (error) => answerError(reply, error, options, done));
+    let open;
+    try {
+      open = openRequestLine(lineOf(request, null), opening, skip);
+    } catch (error) {
+      return answerError(reply, error, options, done);
+    }
+    if (!(open instanceof Promise)) return opened(request, reply, open, options, done);
+    open.then(
+      (state) => opened(request, reply, state, options, done),
+      (error) => answerError(reply, error, options, done),
+    );
   });
 
   fastify.addHook("preValidation", function checkForm(request, reply, done) {

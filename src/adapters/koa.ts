@@ -199,7 +199,8 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
   return async function djangoSessionMiddleware(ctx, next) {
     let open;
     try {
-      open = await openRequestLine(requestLine(ctx), sessionOptions, csrfExempt(ctx));
+      open = openRequestLine(new KoaRequestLine(ctx), sessionOptions, csrfExempt(ctx));
+      if (open instanceof Promise) open = await open;
     } catch (error) {
       return answerError(ctx, error, options);
     }
@@ -216,26 +217,38 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
     }
     if (ctx.respond === false) return;
     try {
-      for (
-        const [header, value] of await closeHeaders(open, ctx.status, (h) => ctx.response.get(h))
-      ) {
-        ctx.set(header, value);
-      }
+      let updates = closeHeaders(open, ctx.status, (h) => ctx.response.get(h));
+      if (updates instanceof Promise) updates = await updates;
+      for (const [header, value] of updates) ctx.set(header, value);
     } catch (error) {
       answerError(ctx, error, options);
     }
   };
 }
 
-/** The request as the CSRF check reads it: Koa's scheme, the parsed body's form token. */
-function requestLine(ctx: ParameterizedContext): RequestLine {
-  return {
-    method: ctx.method,
-    url: ctx.href,
-    headers: ctx.headers,
-    formToken: () =>
-      parsedFormToken(ctx.get("content-type"), (ctx.request as { body?: unknown }).body),
-  };
+/**
+ * The request as the CSRF check reads it: Koa's scheme, the parsed body's form token, both read
+ * only when the check asks (an unsafe method).
+ */
+class KoaRequestLine implements RequestLine {
+  readonly #ctx: ParameterizedContext;
+  readonly method: string;
+  readonly headers: ParameterizedContext["headers"];
+
+  constructor(ctx: ParameterizedContext) {
+    this.#ctx = ctx;
+    this.method = ctx.method;
+    this.headers = ctx.headers;
+  }
+
+  get url(): string {
+    return this.#ctx.href;
+  }
+
+  formToken(): string | null {
+    const ctx = this.#ctx;
+    return parsedFormToken(ctx.get("content-type"), (ctx.request as { body?: unknown }).body);
+  }
 }
 
 /** The `csrfFailure` option's answer, or Django's plain-text 403. */

@@ -21,7 +21,7 @@ import {
 import { errorResponse, type ErrorResponseOptions } from "../http/error_response.ts";
 import { lazyUser, type SessionOptions, withCookies } from "../http/with_session.ts";
 import { type RequestMessages, requestMessages } from "../messages/request_messages.ts";
-import { csrfCheck, type CsrfOutcome, type CsrfRequest } from "../csrf/check.ts";
+import { type CsrfOutcome, csrfOutcome, type CsrfRequest } from "../csrf/check.ts";
 import { headerOf, type HeaderSource } from "../csrf/origin.ts";
 import { commitCsrf, csrfFailureResponse } from "../csrf/commit.ts";
 import { formTokenReader } from "../csrf/form.ts";
@@ -83,35 +83,49 @@ export function openRequest<T extends SessionData, U>(
   request: Request,
   options: RequestOptions<T, U>,
   exempt: boolean,
-): Promise<OpenRequest<T, U>> {
+): OpenRequest<T, U> | Promise<OpenRequest<T, U>> {
   const { method, url, headers } = request;
   const line = { method, url, headers, formToken: formTokenReader(request) };
   return openRequestLine(line, options, exempt);
 }
 
 /**
- * The "before" step: the lazy session, the lazy user, the messages, the CSRF check.
+ * The "before" step: the lazy session, the lazy user, the messages, the CSRF check. Synchronous
+ * when the CSRF check is (a safe method or an exempt route, without `CSRF_USE_SESSIONS`), so the
+ * adapter can route without a promise.
  *
  * @param line the method, URL, headers and form token
  * @param options the backend, the user loader
  * @param exempt whether the route is CSRF-exempt
- * @returns the request's state
- * @throws {StoreUnavailable} when `CSRF_USE_SESSIONS` and the session cannot be loaded
+ * @returns the request's state, or a promise of it
+ * @throws {StoreUnavailable} (rejected) when `CSRF_USE_SESSIONS` and the session cannot be loaded
  */
-export async function openRequestLine<T extends SessionData, U>(
+export function openRequestLine<T extends SessionData, U>(
   line: RequestLine,
   options: RequestOptions<T, U>,
   exempt: boolean,
-): Promise<OpenRequest<T, U>> {
+): OpenRequest<T, U> | Promise<OpenRequest<T, U>> {
   const { backend } = options;
   const cookie = headerOf(line.headers, "cookie");
   const key = sessionKeyOfHeader(cookie, backend.settings);
   const session = backend.getSession(key);
+  const csrf = csrfOutcome(line, session, exempt);
+  const cookieSent = key !== null;
+  return csrf instanceof Promise
+    ? csrf.then((outcome) => requestState(session, options, cookie, cookieSent, outcome))
+    : requestState(session, options, cookie, cookieSent, csrf);
+}
+
+function requestState<T extends SessionData, U>(
+  session: Session<T>,
+  options: RequestOptions<T, U>,
+  cookie: string | null,
+  cookieSent: boolean,
+  csrf: CsrfOutcome,
+): OpenRequest<T, U> {
   const user = lazyUser(session as Session<SessionData>, options.user);
-  const { method, url, headers, formToken } = line;
-  const csrf = await csrfCheck({ method, url, headers, formToken, exempt }, session);
   const messages = requestMessages(session, cookie);
-  return { session, user, cookieSent: key !== null, csrf, messages };
+  return { session, user, cookieSent, csrf, messages };
 }
 
 /**

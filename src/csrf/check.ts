@@ -172,18 +172,51 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
  * console.log(outcome.ok ? "ok" : outcome.reason); // CSRF cookie not set.
  * ```
  */
-export async function csrfCheck<T extends SessionData>(
+export function csrfCheck<T extends SessionData>(
   request: CsrfRequest,
   session: Session<T>,
 ): Promise<CsrfOutcome> {
+  try {
+    return Promise.resolve(csrfOutcome(request, session, request.exempt ?? false));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@linkcode csrfCheck}, answered synchronously when nothing has to be awaited (a safe method or
+ * an exempt route, without `CSRF_USE_SESSIONS`): the middleware then routes without a promise.
+ *
+ * @param request the method, URL, headers and form token (the URL read only for an unsafe method)
+ * @param session the request's session
+ * @param exempt whether the route is exempt (`request.exempt` is not read)
+ * @returns the outcome, or a promise of it
+ * @throws {StoreUnavailable} (rejected) when `CSRF_USE_SESSIONS` and the session cannot be loaded
+ */
+export function csrfOutcome<T extends SessionData>(
+  request: CsrfRequest,
+  session: Session<T>,
+  exempt: boolean,
+): CsrfOutcome | Promise<CsrfOutcome> {
   const base = session as unknown as Session<SessionData>;
-  if (session.settings.CSRF_USE_SESSIONS) await base.load();
+  if (session.settings.CSRF_USE_SESSIONS && !base.loaded) {
+    return base.load().then(() => csrfOutcome(request, session, exempt));
+  }
   const stored = storedSecret(request, base);
   const csrf = new CsrfContext(stored, base);
   registerCsrf(session, csrf);
-  if (request.exempt || SAFE_METHODS.has(request.method)) return { ok: true, csrf };
-  const reason = csrfOriginFailure(request, session.settings) ??
-    await tokenFailure(request, stored, session.settings);
+  if (exempt || SAFE_METHODS.has(request.method)) return { ok: true, csrf };
+  return refusedFor(request, stored, csrf, session.settings);
+}
+
+async function refusedFor(
+  request: CsrfRequest,
+  stored: Stored,
+  csrf: CsrfContext,
+  settings: DjangoSettings,
+): Promise<CsrfOutcome> {
+  const reason = csrfOriginFailure(request, settings) ??
+    await tokenFailure(request, stored, settings);
   return reason === null
     ? { ok: true, csrf }
     : { ok: false, reason, error: new CsrfFailure(reason), csrf };
