@@ -59,21 +59,24 @@ function decodeInto(
   dst: Uint8Array,
 ): number {
   if ((to - from) % 4 === 1) return -1;
-  const value = (i: number) => {
-    const code = text.charCodeAt(i);
-    return code < 128 ? table[code] : -1;
-  };
+  // No helper closure for the lookups: tsx (Node) would name it with a property write per call.
   let o = 0;
   let i = from;
   for (; i + 3 < to; i += 4) {
-    const n = (value(i) << 18) | (value(i + 1) << 12) | (value(i + 2) << 6) | value(i + 3);
+    const a = text.charCodeAt(i), b = text.charCodeAt(i + 1);
+    const c = text.charCodeAt(i + 2), d = text.charCodeAt(i + 3);
+    if ((a | b | c | d) >= 128) return -1;
+    const n = (table[a] << 18) | (table[b] << 12) | (table[c] << 6) | table[d];
     if (n < 0) return -1; // a -1 anywhere sets the sign bit
     dst[o++] = n >> 16;
     dst[o++] = n >> 8;
     dst[o++] = n;
   }
   if (i < to) {
-    const n = (value(i) << 18) | (value(i + 1) << 12) | (i + 2 < to ? value(i + 2) << 6 : 0);
+    const a = text.charCodeAt(i), b = text.charCodeAt(i + 1);
+    const c = i + 2 < to ? text.charCodeAt(i + 2) : 0x41; // "A": no bits
+    if ((a | b | c) >= 128) return -1;
+    const n = (table[a] << 18) | (table[b] << 12) | (table[c] << 6);
     if (n < 0) return -1;
     dst[o++] = n >> 16;
     if (i + 2 < to) dst[o++] = n >> 8;
@@ -125,6 +128,12 @@ export function b64EncodeInto(
   return at;
 }
 
+/** `Uint8Array.prototype.setFromBase64` (Deno, Bun; Node from 25): 2-4x faster than `decodeInto`. */
+const setFromBase64 = (Uint8Array.prototype as {
+  setFromBase64?: (text: string, options: object) => { read: number; written: number };
+}).setFromBase64;
+const FROM_BASE64 = { alphabet: "base64url", lastChunkHandling: "loose" };
+
 /**
  * Decodes unpadded URL-safe base64 `text[from .. to)` into `dst`, which the caller reuses: the hot
  * path's form of {@linkcode b64Decode}, which allocates nothing.
@@ -136,7 +145,16 @@ export function b64EncodeInto(
  * @returns how many bytes it wrote, or -1 when the text is not unpadded URL-safe base64
  */
 export function b64DecodeInto(text: string, from: number, to: number, dst: Uint8Array): number {
-  return decodeInto(text, from, to, URL_SAFE_TABLE, dst);
+  if (!setFromBase64 || (to - from) % 4 === 1) {
+    return decodeInto(text, from, to, URL_SAFE_TABLE, dst);
+  }
+  try {
+    const { written } = setFromBase64.call(dst, text.slice(from, to), FROM_BASE64);
+    // The platform skips ASCII whitespace and accepts "=" padding: either leaves fewer bytes.
+    return written === Math.floor((to - from) * 3 / 4) ? written : -1;
+  } catch {
+    return -1;
+  }
 }
 
 /**
