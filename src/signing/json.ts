@@ -42,8 +42,24 @@ export function pythonJsonDumps(value: unknown): string {
   // Every number in `value` prints the same in both languages and everything else is JSON that
   // both write alike but for ensure_ascii: the native serialiser, 5-10x faster than `write`.
   const json = JSON.stringify(value);
+  return escapesAny(json) ? json.replace(NON_ASCII, escapeChar) : json;
+}
+
+const encoder = new TextEncoder();
+/** Room for the UTF-8 of `SHORT` characters. */
+const SHORT = 4096;
+const scratch = new Uint8Array(3 * SHORT);
+
+/**
+ * Whether `json` has a character Python's ensure_ascii escapes: DEL or one past ASCII. For a
+ * session-sized text, its UTF-8 is longer than it, or it has a DEL: 2-5x cheaper than the regex.
+ */
+function escapesAny(json: string): boolean {
+  if (json.length <= SHORT) {
+    return encoder.encodeInto(json, scratch).written !== json.length || json.includes("\u007f");
+  }
   NON_ASCII.lastIndex = 0;
-  return NON_ASCII.test(json) ? json.replace(NON_ASCII, escapeChar) : json;
+  return NON_ASCII.test(json);
 }
 
 /** Past this depth `plain` gives up, and `write` finds any cycle (or writes the deep value). */
@@ -113,8 +129,7 @@ function writeString(value: string): string {
   // JSON.stringify already writes Python's escapes below U+0020 (\b \t \n \f \r, else \u00xx) and
   // escapes lone surrogates in lowercase; only the ensure_ascii step is left.
   const json = JSON.stringify(value);
-  NON_ASCII.lastIndex = 0;
-  return NON_ASCII.test(json) ? json.replace(NON_ASCII, escapeChar) : json;
+  return escapesAny(json) ? json.replace(NON_ASCII, escapeChar) : json;
 }
 
 function writeNumber(value: number): string {
