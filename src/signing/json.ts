@@ -250,10 +250,11 @@ function checkDepth(text: string): void {
 const ascii = new TextDecoder();
 
 function latin1(bytes: Uint8Array): string {
+  // ASCII (what Django writes) reads the same as UTF-8, and only ASCII comes back as UTF-8 one
+  // character a byte with no U+FFFD: that check costs less than looking at every byte first.
+  const text = ascii.decode(bytes);
+  if (text.length === bytes.length && !text.includes("\ufffd")) return text;
   // TextDecoder("latin1") is windows-1252 per the WHATWG Encoding spec, so Latin-1 is done by hand.
-  let high = 0;
-  for (let i = 0; i < bytes.length; i++) high |= bytes[i];
-  if (high < 0x80) return ascii.decode(bytes);
   let out = "";
   for (let i = 0; i < bytes.length; i += 8192) {
     out += String.fromCharCode(...bytes.subarray(i, i + 8192));
