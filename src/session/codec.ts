@@ -37,7 +37,7 @@ export interface SessionCodecOptions {
 /**
  * One signing format per settings object: its keys and salt never change. The codec runs on the
  * synchronous core under `TimestampSigner` (`token.ts`) and makes one promise at its boundary: an
- * `async` function awaiting the signer's own made decoding 5-10% slower.
+ * `async` function awaiting the signer's own `async` method cost decoding 5-10%.
  */
 const formats = new WeakMap<DjangoSettings, TokenFormat>();
 
