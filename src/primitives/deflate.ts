@@ -217,6 +217,25 @@ function putBlock(data: Uint8Array, start: number, end: number, last: number): v
  *   small buffers are
  */
 export function deflateSync(data: Uint8Array): Uint8Array {
+  const size = compress(data);
+  return w.out === shared ? result(shared, size) : w.out.subarray(0, size);
+}
+
+/**
+ * {@linkcode deflateSync} into the shared output buffer: for a caller that reads the result at once
+ * (the signer turns it into base64), the copy into memory of its own costs more than the last steps
+ * of compressing.
+ *
+ * @param data the bytes to compress
+ * @returns the zlib stream: a view valid until the next call (memory of its own past 256 KiB)
+ */
+export function deflateTransient(data: Uint8Array): Uint8Array {
+  const size = compress(data); // before reading `w.out`, which compress may replace
+  return w.out.subarray(0, size);
+}
+
+/** Compresses `data` into `w.out` (the shared buffer unless it is too large); returns the size. */
+function compress(data: Uint8Array): number {
   const n = data.length;
   // No block comes out larger than storing it: the bytes, plus 6 bytes per block and the frame.
   const need = n + 6 * ((n / BLOCK) | 0) + 16;
@@ -244,5 +263,5 @@ export function deflateSync(data: Uint8Array): Uint8Array {
   put((sum >>> 16) & 255, 8);
   put((sum >>> 8) & 255, 8);
   put(sum & 255, 8);
-  return out === shared ? result(out, w.op) : out.subarray(0, w.op);
+  return w.op;
 }

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { deflateSync } from "./deflate.ts";
+import { deflateTransient } from "./deflate.ts";
 
 export { inflate } from "./inflate.ts";
 
@@ -37,10 +37,11 @@ export const SYNC_DEFLATE_LIMIT = 16 * 1024;
  * Compresses `data` into a zlib stream.
  *
  * @param data the bytes to compress
- * @returns the zlib stream (header, deflate data, Adler-32)
+ * @returns the zlib stream (header, deflate data, Adler-32); when synchronous, a view into a buffer
+ *   that the next call overwrites (read it at once)
  */
 export function deflate(data: Uint8Array): Uint8Array | Promise<Uint8Array> {
-  return data.length <= SYNC_DEFLATE_LIMIT ? deflateSync(data) : deflateStream(data);
+  return data.length <= SYNC_DEFLATE_LIMIT ? deflateTransient(data) : deflateStream(data);
 }
 
 async function deflateStream(data: Uint8Array): Promise<Uint8Array> {

@@ -42,8 +42,24 @@ export function pythonJsonDumps(value: unknown): string {
   // Every number in `value` prints the same in both languages and everything else is JSON that
   // both write alike but for ensure_ascii: the native serialiser, 5-10x faster than `write`.
   const json = JSON.stringify(value);
+  return escapesAny(json) ? json.replace(NON_ASCII, escapeChar) : json;
+}
+
+const encoder = new TextEncoder();
+/** Room for the UTF-8 of `SHORT` characters. */
+const SHORT = 4096;
+const scratch = new Uint8Array(3 * SHORT);
+
+/**
+ * Whether `json` has a character Python's ensure_ascii escapes: DEL or one past ASCII. For a
+ * session-sized text, its UTF-8 is longer than it, or it has a DEL: 2-5x cheaper than the regex.
+ */
+function escapesAny(json: string): boolean {
+  if (json.length <= SHORT) {
+    return encoder.encodeInto(json, scratch).written !== json.length || json.includes("\u007f");
+  }
   NON_ASCII.lastIndex = 0;
-  return NON_ASCII.test(json) ? json.replace(NON_ASCII, escapeChar) : json;
+  return NON_ASCII.test(json);
 }
 
 /** Past this depth `plain` gives up, and `write` finds any cycle (or writes the deep value). */
@@ -113,8 +129,7 @@ function writeString(value: string): string {
   // JSON.stringify already writes Python's escapes below U+0020 (\b \t \n \f \r, else \u00xx) and
   // escapes lone surrogates in lowercase; only the ensure_ascii step is left.
   const json = JSON.stringify(value);
-  NON_ASCII.lastIndex = 0;
-  return NON_ASCII.test(json) ? json.replace(NON_ASCII, escapeChar) : json;
+  return escapesAny(json) ? json.replace(NON_ASCII, escapeChar) : json;
 }
 
 function writeNumber(value: number): string {
@@ -235,10 +250,11 @@ function checkDepth(text: string): void {
 const ascii = new TextDecoder();
 
 function latin1(bytes: Uint8Array): string {
+  // ASCII (what Django writes) reads the same as UTF-8, and only ASCII comes back as UTF-8 one
+  // character a byte with no U+FFFD: that check costs less than looking at every byte first.
+  const text = ascii.decode(bytes);
+  if (text.length === bytes.length && !text.includes("\ufffd")) return text;
   // TextDecoder("latin1") is windows-1252 per the WHATWG Encoding spec, so Latin-1 is done by hand.
-  let high = 0;
-  for (let i = 0; i < bytes.length; i++) high |= bytes[i];
-  if (high < 0x80) return ascii.decode(bytes);
   let out = "";
   for (let i = 0; i < bytes.length; i += 8192) {
     out += String.fromCharCode(...bytes.subarray(i, i + 8192));

@@ -1,0 +1,17 @@
+// What Django's `JSONSerializer.loads` does with the payload's bytes: `data.decode("latin-1")`, then
+// `json.loads`. Bytes past ASCII (which ensure_ascii never writes, but a payload may hold) are one
+// character each, UTF-8 sequences included, and U+FFFD never appears unless it was in the text.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseLatin1Json } from "../../../src/signing/json.ts";
+
+const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+
+test("parseLatin1Json reads ASCII JSON, and every other byte as its Latin-1 character", () => {
+  assert.deepEqual(parseLatin1Json(latin1('{"a":[1,"x"]}')), { a: [1, "x"] });
+  // "é" in UTF-8 (C3 A9) is two Latin-1 characters, a lone E9 is "é", 80-9F are C1 controls.
+  for (const inner of ["\u00c3\u00a9", "\u00e9", "\u0080\u009f\u00ff", "\u00ef\u00bf\u00bd"]) {
+    assert.deepEqual(parseLatin1Json(latin1(`{"k":"${inner}"}`)), { k: inner }, inner);
+  }
+  assert.deepEqual(parseLatin1Json(latin1('"\\ufffd"')), "\ufffd");
+});
