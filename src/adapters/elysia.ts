@@ -51,6 +51,8 @@ import {
 import { formTokenReader } from "../csrf/form.ts";
 
 export type { CsrfFailureView } from "./request.ts";
+/** Elysia's own class, the type the plugin extends. */
+export type { Elysia } from "elysia";
 
 /**
  * The plugin {@linkcode djangoSession} returns: every handler after `app.use(...)` has `session`,

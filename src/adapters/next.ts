@@ -57,6 +57,8 @@ import {
 
 export type { CookieReader, CookieWriter, NextCookieOptions } from "./next_cookies.ts";
 export type { CsrfFailureView, RequestOptions } from "./request.ts";
+/** Next's own request type, which route handlers get. */
+export type { NextRequest } from "next/server.js";
 
 /** The params of a dynamic route, as Next hands them out (`[id]`, `[...slug]`, `[[...slug]]`). */
 export type RouteParams = Record<string, string | string[] | undefined>;
