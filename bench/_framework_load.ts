@@ -9,8 +9,10 @@
  * pg_stat_database (xact_commit + xact_rollback: each query outside a transaction is one) of a
  * database only the benchmark uses, read after the server exited so its counters are flushed:
  * 0 for a route that never touches the session, 1 for a read, 2 for a changed save. RSS is the
- * server's after 10k and after 100k requests.
+ * `ours` server's after its warm-up and after the timed runs (the row says how many requests it had
+ * served). Each row is printed as soon as it is measured, the ratios with the load average then.
  */
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { PostgresBackend } from "../src/stores/postgres.ts";
@@ -54,14 +56,14 @@ async function transactions(): Promise<number> {
   return Number(row.n);
 }
 
-/** Statements per request on a fresh server: N requests, then the server exits (stats flushed). */
-async function statements(start: () => Promise<Server>, path: string, cookie: string) {
-  const server = await start();
-  const requests = 2000;
+/** Statements per request on a server that has served none: N requests, then it exits. */
+async function statements(server: Server, path: string, cookie: string) {
+  const requests = 1000;
   const before = await transactions();
   // Fewer connections: fifty writes queueing on one row can outlast autocannon's timeout here.
   await load(server.url + path, cookie, { amount: requests, connections: 10 });
   await server.stop();
+  // Its backends flush their statistics as they exit.
   await new Promise((resolve) => setTimeout(resolve, 500));
   return (await transactions() - before) / requests;
 }
@@ -86,17 +88,21 @@ async function seedBaseline(framework: Framework): Promise<string> {
   return cookie;
 }
 
-async function measure(
-  framework: Framework,
-  cookies: Record<string, string>,
-  width: number,
-): Promise<string[]> {
-  const servers = {
-    ours: await framework.ours(port()),
-    raw: await framework.raw(port()),
-    ...(framework.baseline ? { baseline: await framework.baseline(port()) } : {}),
-  };
-  const modes: [string, Server, string, string, string][] = [
+/** One measured mode: its label, server, path, cookie and the body it must answer. */
+type Mode = [string, Server, string, string, string];
+
+/** The framework's servers, started together. */
+async function startAll(framework: Framework): Promise<Record<string, Server>> {
+  const [ours, raw, baseline] = await Promise.all([
+    framework.ours(port()),
+    framework.raw(port()),
+    framework.baseline?.(port()),
+  ]);
+  return baseline ? { ours, raw, baseline } : { ours, raw };
+}
+
+function modesOf(servers: Record<string, Server>, cookies: Record<string, string>): Mode[] {
+  const modes: Mode[] = [
     ["ours read", servers.ours, "/read", cookies.ours, "1"],
     ["raw select", servers.raw, "/read", cookies.ours, "1"],
     ["ours static", servers.ours, "/static", cookies.ours, "static"],
@@ -108,72 +114,119 @@ async function measure(
       ["baseline static", servers.baseline, "/static", cookies.baseline, "static"],
     );
   }
-  const samples: Record<string, number[]> = {};
-  // The server's CPU time per request: steadier than req/s on a machine shared with other work.
-  const cpu: Record<string, { ms: number; requests: number }> = {};
-  for (const [mode, server, path, cookie, expected] of modes) {
-    await check(server.url + path, cookie, expected);
-    await load(server.url + path, cookie, { duration: 1 });
-    samples[mode] = [];
-    cpu[mode] = { ms: 0, requests: 0 };
+  return modes;
+}
+
+/** What the timed runs give: req/s of each run and the server's CPU time, per mode. */
+interface Runs {
+  samples: Record<string, number[]>;
+  cpu: Record<string, { ms: number; requests: number }>;
+}
+
+/** RUNS rounds of every mode in turn, so that drift hits them alike. */
+async function timedRuns(modes: Mode[]): Promise<Runs> {
+  const runs: Runs = { samples: {}, cpu: {} };
+  for (const [mode] of modes) {
+    runs.samples[mode] = [];
+    runs.cpu[mode] = { ms: 0, requests: 0 };
   }
   for (let run = 0; run < RUNS; run++) {
     for (const [mode, server, path, cookie] of modes) {
       const before = server.cpu();
       const result = await load(server.url + path, cookie, { duration: SECONDS });
-      cpu[mode].ms += server.cpu() - before;
-      cpu[mode].requests += result.requests.total;
-      samples[mode].push(result.requests.average);
+      runs.cpu[mode].ms += server.cpu() - before;
+      runs.cpu[mode].requests += result.requests.total;
+      runs.samples[mode].push(result.requests.average);
     }
   }
-  await load(`${servers.ours.url}/read`, cookies.ours, { amount: 10_000 });
-  const early = servers.ours.rss();
-  await load(`${servers.ours.url}/read`, cookies.ours, { amount: 90_000 });
-  const late = servers.ours.rss();
-  await Promise.all(Object.values(servers).map((server) => server.stop()));
+  return runs;
+}
 
+/** The rows of the timed runs: each mode's median and CPU per request, then the ratios. */
+function rateRows(name: string, modes: Mode[], { samples, cpu }: Runs): string[] {
   const rate = (mode: string) => median(samples[mode]);
-  const { name } = framework;
+  // The server's CPU time per request: steadier than req/s on a machine shared with other work.
   const cpuPerRequest = (mode: string) => 1000 * cpu[mode].ms / cpu[mode].requests;
   const rows = modes.map(([mode]) =>
-    `${name.padEnd(width)} ${mode.padEnd(16)} ${rate(mode).toFixed(0).padStart(7)} req/s  [${
+    `${name} ${mode.padEnd(16)} ${rate(mode).toFixed(0).padStart(7)} req/s  [${
       samples[mode].map((s) => s.toFixed(0)).join(", ")
     }]  ${cpuPerRequest(mode).toFixed(0).padStart(4)} µs CPU/request`
   );
+  rows.push(
+    `${name} ours read / raw select: ${
+      (rate("ours read") / rate("raw select")).toFixed(2)
+    } (target ≥ 0.9), load average ${loadAverage()}`,
+    `${name} raw select / ours read, CPU per request: ${
+      (cpuPerRequest("raw select") / cpuPerRequest("ours read")).toFixed(2)
+    }`,
+  );
+  if (!samples["baseline read"]) return rows;
+  rows.push(
+    `${name} ours read / baseline read: ${
+      (rate("ours read") / rate("baseline read")).toFixed(1)
+    }× (target ≥ 5×)`,
+    `${name} baseline read / ours read, CPU per request: ${
+      (cpuPerRequest("baseline read") / cpuPerRequest("ours read")).toFixed(1)
+    }×`,
+  );
+  return rows;
+}
+
+/** The 1-minute load average, which says how much else the machine was doing. */
+const loadAverage = () => readFileSync("/proc/loadavg", "utf8").split(" ")[0];
+
+/** Statements per request of each route, each on a fresh `ours` server that then exits. */
+async function statementRows(
+  name: string,
+  counting: Server[],
+  cookies: Record<string, string>,
+): Promise<void> {
   const routes: [string, string][] = [
     ["/static", cookies.ours],
     ["/read", cookies.ours],
     ["/write", cookies.write],
   ];
-  for (const [path, cookie] of routes) {
-    const perRequest = await statements(() => framework.ours(port()), path, cookie);
-    rows.push(
-      `${name.padEnd(width)} ours ${path.padEnd(11)} ${perRequest.toFixed(2)} statements/request`,
-    );
+  for (const [i, [path, cookie]] of routes.entries()) {
+    const perRequest = await statements(counting[i], path, cookie);
+    console.log(`${name} ours ${path.padEnd(11)} ${perRequest.toFixed(2)} statements/request`);
   }
-  rows.push(
-    `${name.padEnd(width)} ours RSS ${early.toFixed(0)} → ${
-      late.toFixed(0)
-    } MB (10k → 100k requests)`,
+}
+
+/**
+ * Measures one framework, printing each row as soon as it is known: the timed runs, the RSS of
+ * `ours` over them, then statements per request. The servers that count statements start during
+ * the warm-up, whose figures are thrown away.
+ */
+async function measure(
+  framework: Framework,
+  cookies: Record<string, string>,
+  width: number,
+): Promise<void> {
+  const name = framework.name.padEnd(width);
+  const servers = await startAll(framework);
+  const counting = Promise.all([0, 1, 2].map(() => framework.ours(port())));
+  const modes = modesOf(servers, cookies);
+  let warmed = 0;
+  for (const [, server, path, cookie, expected] of modes) {
+    await check(server.url + path, cookie, expected);
+    const result = await load(server.url + path, cookie, { duration: 1 });
+    if (server === servers.ours) warmed += result.requests.total;
+  }
+  const counters = await counting;
+  const early = servers.ours.rss();
+  const runs = await timedRuns(modes);
+  const late = servers.ours.rss();
+  for (const row of rateRows(name, modes, runs)) console.log(row);
+  const served = runs.cpu["ours read"].requests + runs.cpu["ours static"].requests;
+  console.log(
+    `${name} ours RSS ${early.toFixed(0)} → ${late.toFixed(0)} MB (after ${
+      (warmed / 1000).toFixed(0)
+    }k → ${((warmed + served) / 1000).toFixed(0)}k requests)`,
   );
-  rows.push(
-    `${name.padEnd(width)} ours read / raw select: ${
-      (rate("ours read") / rate("raw select")).toFixed(2)
-    } (target ≥ 0.9)`,
-    `${name.padEnd(width)} raw select / ours read, CPU per request: ${
-      (cpuPerRequest("raw select") / cpuPerRequest("ours read")).toFixed(2)
-    }`,
-  );
-  if (!servers.baseline) return rows;
-  rows.push(
-    `${name.padEnd(width)} ours read / baseline read: ${
-      (rate("ours read") / rate("baseline read")).toFixed(1)
-    }× (target ≥ 5×)`,
-    `${name.padEnd(width)} baseline read / ours read, CPU per request: ${
-      (cpuPerRequest("baseline read") / cpuPerRequest("ours read")).toFixed(1)
-    }×`,
-  );
-  return rows;
+  await Promise.all(Object.values(servers).map((server) => server.stop()));
+  // The stopped servers' backends flush their statistics as they exit.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await statementRows(name, counters, cookies);
 }
 
 /**
@@ -204,13 +257,11 @@ export async function runFrameworks(
 
   const chosen = frameworks.filter((f) => !only || only.includes(f.name));
   const width = Math.max(...chosen.map((f) => f.name.length)) + 1;
-  const rows: string[] = [];
+  console.log(`\n${title}: 50 connections, ${SECONDS}s × ${RUNS} runs (median), loopback\n`);
   for (const framework of chosen) {
     const baseline = framework.baseline ? await seedBaseline(framework) : "";
-    rows.push(...await measure(framework, { ...ourCookies, baseline }, width));
+    await measure(framework, { ...ourCookies, baseline }, width);
   }
-  console.log(`\n${title}: 50 connections, ${SECONDS}s × ${RUNS} runs (median), loopback\n`);
-  for (const row of rows) console.log(row);
   await admin.unsafe(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   await admin.end();
 }

@@ -42,6 +42,26 @@ async function raw(cookie: string | null): Promise<Response> {
 
 const pathOf = (request: Request) => new URL(request.url).pathname;
 
+/**
+ * Whether an error only says the client closed its connection before the answer was written (as
+ * autocannon does with the requests in flight when a run ends): Node's `ERR_STREAM_DESTROYED`
+ * ("Cannot call write after a stream was destroyed"), `ECONNRESET` ("aborted"), `EPIPE`,
+ * `ERR_STREAM_PREMATURE_CLOSE`; Deno's `BrokenPipe`/`ConnectionReset`/`Interrupted` errors.
+ */
+function hungUp(error: unknown): boolean {
+  const { code, name } = (error ?? {}) as { code?: string; name?: string };
+  return HUNG_UP.has(code ?? "") || HUNG_UP.has(name ?? "");
+}
+const HUNG_UP = new Set([
+  "ERR_STREAM_DESTROYED",
+  "ECONNRESET",
+  "EPIPE",
+  "ERR_STREAM_PREMATURE_CLOSE",
+  "BrokenPipe",
+  "ConnectionReset",
+  "Interrupted",
+]);
+
 async function app(): Promise<Handler | null> {
   if (FRAMEWORK === "withSession") {
     if (MODE === "raw") {
@@ -82,7 +102,11 @@ async function app(): Promise<Handler | null> {
   if (FRAMEWORK === "oak") {
     const { Application } = await import("@oakserver/oak");
     const { djangoSession } = await import("../src/adapters/oak.ts");
-    const app = new Application();
+    // Oak logs every error itself; ours reports all of them except a client that hung up.
+    const app = new Application({ logErrors: false });
+    app.addEventListener("error", ({ error }) => {
+      if (!hungUp(error)) console.error("[oak]", error);
+    });
     if (MODE !== "raw") app.use(djangoSession({ backend }));
     app.use(async (ctx) => {
       const { pathname } = ctx.request.url;

@@ -53,6 +53,8 @@ import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_requ
 
 export type { CsrfFailureView } from "./request.ts";
 export type { LoginRequiredOptions } from "../auth/login_required.ts";
+/** Elysia's own class, the type the plugin extends. */
+export type { Elysia } from "elysia";
 
 /** Each request's URL as the plugin saw it (`trustProxy`'s scheme), for {@linkcode loginRequired}. */
 const requestUrls = new WeakMap<Request, string>();

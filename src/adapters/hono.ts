@@ -38,6 +38,8 @@ import {
 } from "./request.ts";
 
 export type { CsrfFailureView, RequestOptions } from "./request.ts";
+/** Hono's own middleware type, which this module's middleware have. */
+export type { MiddlewareHandler } from "hono";
 
 /**
  * The Hono environment {@linkcode djangoSession} provides: `c.var.session`. A typed `Env` rather than

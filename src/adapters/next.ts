@@ -81,6 +81,8 @@ export interface RouteOptions {
    */
   loginRequired?: boolean | LoginRequiredOptions;
 }
+/** Next's own request type, which route handlers get. */
+export type { NextRequest } from "next/server.js";
 
 /** The params of a dynamic route, as Next hands them out (`[id]`, `[...slug]`, `[[...slug]]`). */
 export type RouteParams = Record<string, string | string[] | undefined>;

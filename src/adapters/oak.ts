@@ -49,6 +49,8 @@ import {
 } from "./request.ts";
 
 export type { CsrfFailureView, RequestOptions } from "./request.ts";
+/** Oak's own context and middleware types, which this module's middleware use. */
+export type { Context, Middleware } from "@oakserver/oak";
 
 /**
  * What {@linkcode djangoSession} puts on `ctx.state`. A type rather than an interface: Oak merges

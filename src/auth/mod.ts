@@ -51,4 +51,9 @@ export { type BackendLoader, getUser, type UserBackends } from "./get_user.ts";
 export { login, type LoginOptions, logout } from "./login.ts";
 export { authenticate } from "./authenticate.ts";
 export { loginRedirectUrl, type LoginUrlOptions, redirectToLogin } from "./login_url.ts";
-export { anonymousResponse, loginRequired, type LoginRequiredOptions } from "./login_required.ts";
+export {
+  anonymousResponse,
+  type GuardedHandler,
+  loginRequired,
+  type LoginRequiredOptions,
+} from "./login_required.ts";

@@ -24,13 +24,13 @@ export const MAX_PBKDF2_ITERATIONS = 20_000_000;
 /** Django's `salt_entropy` (128 bits) in characters of the 62-letter alphabet. */
 const SALT_CHARS = 22;
 
+/** The PBKDF2 algorithms Django ships. */
+export type Pbkdf2Algorithm = "pbkdf2_sha256" | "pbkdf2_sha1";
+
 const DIGESTS = {
   pbkdf2_sha256: { hash: "SHA-256", bytes: 32, path: "PBKDF2PasswordHasher" },
   pbkdf2_sha1: { hash: "SHA-1", bytes: 20, path: "PBKDF2SHA1PasswordHasher" },
-} as const;
-
-/** The PBKDF2 algorithms Django ships. */
-export type Pbkdf2Algorithm = keyof typeof DIGESTS;
+} as const satisfies Record<Pbkdf2Algorithm, { hash: string; bytes: number; path: string }>;
 
 /** A PBKDF2 hasher with its iteration count. */
 export interface Pbkdf2Hasher extends PasswordHasher {

@@ -20,6 +20,8 @@ import { type FlagSpec, parseArgs, type Parsed, UsageError } from "./args.ts";
 import { openDatabase } from "./database.ts";
 import { doctor } from "./doctor.ts";
 import { currentHost, type Host } from "./host.ts";
+
+export type { Host } from "./host.ts";
 import { inspectValue, type Keys } from "./inspect.ts";
 import { exitCode, type Finding, print } from "./output.ts";
 

@@ -77,6 +77,7 @@ export {
   type CsrfRequestLine,
   headerOf,
   type HeaderSource,
+  type NodeHeaders,
 } from "./origin.ts";
 export { rotateCsrfToken } from "./rotate.ts";
 export {

@@ -51,7 +51,8 @@ export const CSRF_REASONS: Readonly<
  */
 export type HeaderSource = Pick<Headers, "get"> | NodeHeaders;
 
-type NodeHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+/** Node's `req.headers`: lowercase names, a list for a header sent more than once. */
+export type NodeHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** What the checks read of a request. */
 export interface CsrfRequestLine {

@@ -14,6 +14,7 @@
  */
 export {
   type CookieAttributes,
+  type DjangoCookie,
   httpDate,
   isLegalCookieName,
   parseCookie,
@@ -30,6 +31,7 @@ export {
 export {
   commitHeaders,
   commitSession,
+  type HeaderUpdate,
   type HeaderValue,
   type SessionHeaders,
   sessionHeaderUpdates,
