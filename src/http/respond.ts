@@ -298,19 +298,27 @@ export async function commitSession<T extends SessionData>(
 }
 
 /**
- * A copy of `response` with a cookie set (replacing the handler's own of that name, as Django's
+ * `response` with a cookie set (replacing the handler's own of that name, as Django's
  * `response.cookies` dict does) and `Cookie` added to `Vary` — the last step of a commit, shared by
- * the session and CSRF middleware.
+ * the session and CSRF middleware. A cookie is set on a copy, so that one visitor's cookie never
+ * lands on a response the handler shares between requests. `Vary: Cookie` alone is the same for
+ * every visitor: it is added to the handler's response itself, which keeps the runtime's fast path
+ * for its body (a copy turns a fixed body into a stream: `Deno.serve` and `@hono/node-server` then
+ * write it apart from the headers); a response whose headers are immutable (`Response.redirect()`,
+ * a `fetch()` response) is copied.
  *
  * @param response the handler's response
  * @param headers the cookie to set (or `null`) and whether to vary on `Cookie`
  * @param name the cookie's name
- * @returns a new `Response` with the same status and body
+ * @returns a new `Response` with the same status and body, or `response` itself when only `Vary`
+ *   was added
  * @example
  * ```ts
  * import { withCookie } from "@django-interop/session/http";
  * const response = withCookie(new Response("ok"), { setCookie: "a=1", vary: true }, "a");
  * console.log(response.headers.get("set-cookie"), response.headers.get("vary")); // a=1 Cookie
+ * const page = new Response("page");
+ * console.log(withCookie(page, { setCookie: null, vary: true }, "a") === page); // true
  * ```
  */
 export function withCookie(
@@ -318,6 +326,7 @@ export function withCookie(
   { setCookie: cookie, vary }: SessionHeaders,
   name: string,
 ): Response {
+  if (cookie === null && vary && varyInPlace(response)) return response;
   const headers = new Headers(response.headers);
   if (cookie !== null) {
     const cookies = withSessionCookie(headers.getSetCookie(), cookie, name);
@@ -327,4 +336,14 @@ export function withCookie(
   if (vary) headers.set("vary", varyOnCookie(headers.get("vary")));
   const { status, statusText } = response;
   return new Response(response.body, { status, statusText, headers });
+}
+
+/** Adds `Cookie` to the response's own `Vary`; `false` when its headers are immutable. */
+function varyInPlace(response: Response): boolean {
+  try {
+    response.headers.set("vary", varyOnCookie(response.headers.get("vary")));
+    return true;
+  } catch {
+    return false;
+  }
 }
