@@ -54,10 +54,12 @@ function sortByCount(freq: Uint32Array, syms: Uint16Array, m: number): void {
 
 /**
  * Minimum-redundancy code lengths computed in place (Moffat and Katajainen, 1995): `node` holds the
- * sorted counts and ends up holding each leaf's depth, shallowest last; the leaves per depth go to
- * `perLength`, those deeper than `limit` counted at `limit`.
+ * sorted counts; the leaves per depth go to `perLength`, those deeper than `limit` counted at
+ * `limit`. The leaves themselves are not given their depths: the least frequent are the deepest.
+ *
+ * @returns the depth of the deepest leaf
  */
-function treeDepths(m: number, limit: number): void {
+function treeDepths(m: number, limit: number): number {
   // First pass: node[i] becomes the weight of internal node i, then a pointer to its parent.
   node[0] += node[1];
   let root = 0;
@@ -75,31 +77,27 @@ function treeDepths(m: number, limit: number): void {
   // Second pass: the depth of each internal node, from the root (m - 2) down.
   node[m - 2] = 0;
   for (let next = m - 3; next >= 0; next--) node[next] = node[node[next]] + 1;
-  // Third pass: leaf depths, the shallowest to the most frequent (the end), counted per level.
+  // Third pass: the leaves per level, what the internal nodes of a level leave of its places.
   for (let l = 0; l < 16; l++) perLength[l] = 0;
   let available = 1;
-  let used = 0;
   let level = 0;
   let internal = m - 2;
-  let next = m - 1;
   while (available > 0) {
+    let used = 0;
     while (internal >= 0 && node[internal] === level) {
       used++;
       internal--;
     }
-    for (; available > used; available--) {
-      node[next--] = level;
-      perLength[level <= limit ? level : limit]++;
-    }
+    perLength[level <= limit ? level : limit] += available - used;
     available = 2 * used;
     level++;
-    used = 0;
   }
+  return level - 1;
 }
 
 /**
  * Leaves below the limit were pulled up to it: makes the code complete again, the Kraft sum (in
- * units of 2^-limit) exactly 2^limit, and gives the lengths out again by frequency.
+ * units of 2^-limit) exactly 2^limit.
  */
 function limitDepths(limit: number): void {
   const full = 1 << limit;
@@ -118,9 +116,6 @@ function limitDepths(limit: number): void {
     perLength[l]--;
     perLength[l - 1]++;
     kraft += 1 << (limit - l);
-  }
-  for (let l = limit, i = 0; l >= 1; l--) {
-    for (let count = perLength[l]; count > 0; count--) node[i++] = l;
   }
 }
 
@@ -152,13 +147,19 @@ export function buildLengths(
     return m;
   }
   sortByCount(freq, syms, m);
-  treeDepths(m, limit);
-
-  if (node[0] > limit) limitDepths(limit);
+  let deepest = treeDepths(m, limit);
+  if (deepest > limit) {
+    limitDepths(limit);
+    deepest = limit;
+  }
+  // The lengths by decreasing depth to the symbols by increasing count.
   let bits = 0;
-  for (let i = 0; i < m; i++) {
-    lens[order[i]] = node[i];
-    bits += freq[order[i]] * node[i];
+  for (let l = deepest, i = 0; l >= 1; l--) {
+    for (let count = perLength[l]; count > 0; count--) {
+      const sym = order[i++];
+      lens[sym] = l;
+      bits += freq[sym] * l;
+    }
   }
   built.bits = bits;
   return m;
