@@ -18,7 +18,6 @@ const node = new Int32Array(MAX_SYMBOLS);
 const keys = new Int32Array(MAX_SYMBOLS);
 const bucket = new Uint16Array(256);
 const perLength = new Uint16Array(16);
-const nextCode = new Uint16Array(16);
 
 /** The `m` symbols `syms` by increasing count (ties by symbol) into `order`, counts into `node`. */
 function sortByCount(freq: Uint32Array, syms: Uint16Array, m: number): void {
@@ -123,7 +122,8 @@ function limitDepths(limit: number): void {
  * Huffman code lengths, none longer than `limit`, for the `m` symbols `syms` (increasing) of counts
  * `freq`, into `lens`. The code is always complete (zlib's inflate rejects incomplete ones): with
  * fewer than two symbols, unused symbols are added to `syms` to make two codes of length 1. The
- * size of the coded symbols goes to `built.bits`.
+ * size of the coded symbols goes to `built.bits`, the first canonical code of each length to
+ * `first` (RFC 1951 §3.2.2, step 2), for {@linkcode canonicalCodes}.
  *
  * @returns the number of symbols in `syms`, added ones included
  */
@@ -133,6 +133,7 @@ export function buildLengths(
   m: number,
   limit: number,
   lens: Uint8Array,
+  first: Uint16Array,
 ): number {
   if (m < 2) {
     if (m === 0) syms[m++] = 0;
@@ -143,6 +144,7 @@ export function buildLengths(
       m = 2;
     }
     lens[syms[0]] = lens[syms[1]] = 1;
+    first[1] = 0;
     built.bits = freq[syms[0]] + freq[syms[1]];
     return m;
   }
@@ -162,29 +164,30 @@ export function buildLengths(
     }
   }
   built.bits = bits;
+  for (let l = 1, code = 0; l <= deepest; l++) {
+    code = (code + perLength[l - 1]) << 1;
+    first[l] = code;
+  }
   return m;
 }
 
 /** What the last {@linkcode buildLengths} found: the size in bits of the symbols it coded. */
 export const built = { bits: 0 };
 
-/** Canonical Huffman codes (RFC 1951 §3.2.2) of the symbols `syms` (increasing), bit-reversed. */
+/**
+ * Canonical Huffman codes (RFC 1951 §3.2.2) of the symbols `syms` (increasing), bit-reversed, from
+ * the first code of each length that {@linkcode buildLengths} gave (`first` is used up).
+ */
 export function canonicalCodes(
   lens: Uint8Array,
   syms: Uint16Array,
   m: number,
+  first: Uint16Array,
   codes: Uint16Array,
 ): void {
-  for (let l = 0; l < 16; l++) perLength[l] = 0;
-  for (let k = 0; k < m; k++) perLength[lens[syms[k]]]++;
-  let code = 0;
-  for (let l = 1; l < 16; l++) {
-    code = (code + perLength[l - 1]) << 1;
-    nextCode[l] = code;
-  }
   for (let k = 0; k < m; k++) {
     const sym = syms[k];
     const l = lens[sym];
-    codes[sym] = reverseBits(nextCode[l]++, l);
+    codes[sym] = reverseBits(first[l]++, l);
   }
 }

@@ -125,6 +125,10 @@ export const CL_XBITS: readonly number[] = [
   7,
 ];
 const clFreq = new Uint32Array(19);
+/** The first canonical code of each length, for each alphabet (see `buildLengths`). */
+const litFirst = new Uint16Array(16);
+const distFirst = new Uint16Array(16);
+const clFirst = new Uint16Array(16);
 export const clCode = new Uint16Array(19);
 export const clLen = new Uint8Array(19);
 /** The run-length coding of the code lengths: symbol and extra bits of each. */
@@ -216,8 +220,8 @@ function dynamicHeader(litCount: number, distCount: number): number {
   let m = 0;
   for (let sym = 0; sym < 19; sym++) if (clFreq[sym] !== 0) clSyms[m++] = sym;
   for (let sym = 0; sym < 19; sym++) clLen[sym] = 0; // the first HCLEN lengths are all written
-  m = buildLengths(clFreq, clSyms, m, 7, clLen);
-  canonicalCodes(clLen, clSyms, m, clCode);
+  m = buildLengths(clFreq, clSyms, m, 7, clLen, clFirst);
+  canonicalCodes(clLen, clSyms, m, clFirst, clCode);
   let hclen = 19;
   while (hclen > 4 && clLen[CODE_LENGTH_ORDER[hclen - 1]] === 0) hclen--;
   block.headerCodes = hclen;
@@ -244,9 +248,9 @@ export function blockSizes(): void {
     fixed += distFreq[distSyms[k]] * 5;
     extra += distFreq[distSyms[k]] * DIST_XBITS[distSyms[k]];
   }
-  litCount = buildLengths(litFreq, litSyms, litCount, 15, litLen);
+  litCount = buildLengths(litFreq, litSyms, litCount, 15, litLen, litFirst);
   let dynamic = built.bits;
-  distCount = buildLengths(distFreq, distSyms, distCount, 15, distLen);
+  distCount = buildLengths(distFreq, distSyms, distCount, 15, distLen, distFirst);
   dynamic += built.bits + dynamicHeader(litCount, distCount);
   block.litCount = litCount;
   block.distCount = distCount;
@@ -256,8 +260,8 @@ export function blockSizes(): void {
 
 /** Turns the block's lengths into its dynamic codes (`litCode`, `distCode`). */
 export function dynamicCodes(): void {
-  canonicalCodes(litLen, litSyms, block.litCount, litCode);
-  canonicalCodes(distLen, distSyms, block.distCount, distCode);
+  canonicalCodes(litLen, litSyms, block.litCount, litFirst, litCode);
+  canonicalCodes(distLen, distSyms, block.distCount, distFirst, distCode);
 }
 
 /** Puts the fixed codes where the block's codes go (`litCode`/`litLen`, `distCode`/`distLen`). */
