@@ -123,7 +123,8 @@ function limitDepths(limit: number): void {
  * `freq`, into `lens`. The code is always complete (zlib's inflate rejects incomplete ones): with
  * fewer than two symbols, unused symbols are added to `syms` to make two codes of length 1. The
  * size of the coded symbols goes to `built.bits`, the first canonical code of each length to
- * `first` (RFC 1951 §3.2.2, step 2), for {@linkcode canonicalCodes}.
+ * `first` (RFC 1951 §3.2.2, step 2), for {@linkcode canonicalCodes}. The counts are used up: `freq`
+ * is left all zero, ready for the next block.
  *
  * @returns the number of symbols in `syms`, added ones included
  */
@@ -146,6 +147,7 @@ export function buildLengths(
     lens[syms[0]] = lens[syms[1]] = 1;
     first[1] = 0;
     built.bits = freq[syms[0]] + freq[syms[1]];
+    freq[syms[0]] = freq[syms[1]] = 0;
     return m;
   }
   sortByCount(freq, syms, m);
@@ -161,6 +163,7 @@ export function buildLengths(
       const sym = order[i++];
       lens[sym] = l;
       bits += freq[sym] * l;
+      freq[sym] = 0;
     }
   }
   built.bits = bits;

@@ -193,7 +193,6 @@ function runLength(value: number, run: number, at: number): number {
 function dynamicHeader(litCount: number, distCount: number): number {
   const hlit = litSyms[litCount - 1] + 1;
   let rle = 0;
-  for (let sym = 0; sym < 19; sym++) clFreq[sym] = 0;
   let value = -1; // the run being gathered
   let run = 0;
   let next = 0; // the next position in the sequence of HLIT + HDIST lengths
@@ -219,13 +218,14 @@ function dynamicHeader(litCount: number, distCount: number): number {
   block.rleCount = runLength(value, run, rle);
   let m = 0;
   for (let sym = 0; sym < 19; sym++) if (clFreq[sym] !== 0) clSyms[m++] = sym;
+  const repeats = 2 * clFreq[16] + 3 * clFreq[17] + 7 * clFreq[18]; // their extra bits
   for (let sym = 0; sym < 19; sym++) clLen[sym] = 0; // the first HCLEN lengths are all written
   m = buildLengths(clFreq, clSyms, m, 7, clLen, clFirst);
   canonicalCodes(clLen, clSyms, m, clFirst, clCode);
   let hclen = 19;
   while (hclen > 4 && clLen[CODE_LENGTH_ORDER[hclen - 1]] === 0) hclen--;
   block.headerCodes = hclen;
-  return 5 + 5 + 4 + 3 * hclen + built.bits + 2 * clFreq[16] + 3 * clFreq[17] + 7 * clFreq[18];
+  return 5 + 5 + 4 + 3 * hclen + built.bits + repeats;
 }
 
 /**
@@ -272,10 +272,8 @@ export function fixedCodes(): void {
   distLen.set(FIXED_DIST_LEN);
 }
 
-/** Counts back to zero for the next block (TypedArray.fill would be a C++ call on V8). */
+/** Which symbols occur, back to none for the next block (`buildLengths` zeroed the counts). */
 export function clearCounts(): void {
-  for (let k = 0; k < block.litCount; k++) litFreq[litSyms[k]] = 0;
-  for (let k = 0; k < block.distCount; k++) distFreq[distSyms[k]] = 0;
   for (let w = 0; w < 9; w++) litSeen[w] = 0;
   distSeen[0] = 0;
 }
