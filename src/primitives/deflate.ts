@@ -165,7 +165,7 @@ function putStored(data: Uint8Array, start: number, end: number, last: number): 
 /** Compresses `data[start .. end)` as one block, of whichever type comes out smallest. */
 function putBlock(data: Uint8Array, start: number, end: number, last: number): void {
   const nt = lz77(data, start, end);
-  blockSizes();
+  blockSizes(nt);
   const { fixed, dynamic } = block;
   const stored = ((8 - ((w.count + 3) & 7)) & 7) + 32 + 8 * (end - start);
   if (fixed > stored && dynamic > stored) putStored(data, start, end, last);

@@ -229,24 +229,27 @@ function dynamicHeader(litCount: number, distCount: number): number {
 }
 
 /**
- * The block's size in bits with fixed codes and with dynamic ones (header included), after its
- * 3 header bits, into `block.fixed` and `block.dynamic`; builds the dynamic code lengths on the way.
+ * The size in bits of a block of `nt` tokens with fixed codes and with dynamic ones (header
+ * included), after its 3 header bits, into `block.fixed` and `block.dynamic`; builds the dynamic
+ * code lengths on the way.
  */
-export function blockSizes(): void {
+export function blockSizes(nt: number): void {
   countLiteral(END_OF_BLOCK);
   let litCount = seenSymbols(litSeen, 9, litSyms);
   let distCount = seenSymbols(distSeen, 1, distSyms);
-  // Extra bits of lengths and distances: the same for fixed and dynamic codes.
+  // The fixed code has 8 bits for each token and the end, but for the symbols 144-279, and 5 for
+  // each distance; the extra bits of lengths and distances count for both codes.
+  let fixed = 8 * (nt + 1);
   let extra = 0;
-  let fixed = 0;
-  for (let k = 0; k < litCount; k++) {
+  for (let k = litCount - 1; k >= 0 && litSyms[k] >= 144; k--) {
     const sym = litSyms[k];
-    fixed += litFreq[sym] * FIXED_LIT_LEN[sym];
+    fixed += litFreq[sym] * (FIXED_LIT_LEN[sym] - 8);
     extra += litFreq[sym] * LEN_SYM_XBITS[sym];
   }
   for (let k = 0; k < distCount; k++) {
-    fixed += distFreq[distSyms[k]] * 5;
-    extra += distFreq[distSyms[k]] * DIST_XBITS[distSyms[k]];
+    const count = distFreq[distSyms[k]];
+    fixed += count * 5;
+    extra += count * DIST_XBITS[distSyms[k]];
   }
   litCount = buildLengths(litFreq, litSyms, litCount, 15, litLen, litFirst);
   let dynamic = built.bits;
