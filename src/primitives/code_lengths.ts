@@ -18,7 +18,6 @@ const node = new Int32Array(MAX_SYMBOLS);
 const keys = new Int32Array(MAX_SYMBOLS);
 const bucket = new Uint16Array(256);
 const perLength = new Uint16Array(16);
-const nextCode = new Uint16Array(16);
 
 /** The `m` symbols `syms` by increasing count (ties by symbol) into `order`, counts into `node`. */
 function sortByCount(freq: Uint32Array, syms: Uint16Array, m: number): void {
@@ -54,10 +53,12 @@ function sortByCount(freq: Uint32Array, syms: Uint16Array, m: number): void {
 
 /**
  * Minimum-redundancy code lengths computed in place (Moffat and Katajainen, 1995): `node` holds the
- * sorted counts and ends up holding each leaf's depth, shallowest last; the leaves per depth go to
- * `perLength`, those deeper than `limit` counted at `limit`.
+ * sorted counts; the leaves per depth go to `perLength`, those deeper than `limit` counted at
+ * `limit`. The leaves themselves are not given their depths: the least frequent are the deepest.
+ *
+ * @returns the depth of the deepest leaf
  */
-function treeDepths(m: number, limit: number): void {
+function treeDepths(m: number, limit: number): number {
   // First pass: node[i] becomes the weight of internal node i, then a pointer to its parent.
   node[0] += node[1];
   let root = 0;
@@ -75,31 +76,27 @@ function treeDepths(m: number, limit: number): void {
   // Second pass: the depth of each internal node, from the root (m - 2) down.
   node[m - 2] = 0;
   for (let next = m - 3; next >= 0; next--) node[next] = node[node[next]] + 1;
-  // Third pass: leaf depths, the shallowest to the most frequent (the end), counted per level.
+  // Third pass: the leaves per level, what the internal nodes of a level leave of its places.
   for (let l = 0; l < 16; l++) perLength[l] = 0;
   let available = 1;
-  let used = 0;
   let level = 0;
   let internal = m - 2;
-  let next = m - 1;
   while (available > 0) {
+    let used = 0;
     while (internal >= 0 && node[internal] === level) {
       used++;
       internal--;
     }
-    for (; available > used; available--) {
-      node[next--] = level;
-      perLength[level <= limit ? level : limit]++;
-    }
+    perLength[level <= limit ? level : limit] += available - used;
     available = 2 * used;
     level++;
-    used = 0;
   }
+  return level - 1;
 }
 
 /**
  * Leaves below the limit were pulled up to it: makes the code complete again, the Kraft sum (in
- * units of 2^-limit) exactly 2^limit, and gives the lengths out again by frequency.
+ * units of 2^-limit) exactly 2^limit.
  */
 function limitDepths(limit: number): void {
   const full = 1 << limit;
@@ -119,16 +116,15 @@ function limitDepths(limit: number): void {
     perLength[l - 1]++;
     kraft += 1 << (limit - l);
   }
-  for (let l = limit, i = 0; l >= 1; l--) {
-    for (let count = perLength[l]; count > 0; count--) node[i++] = l;
-  }
 }
 
 /**
  * Huffman code lengths, none longer than `limit`, for the `m` symbols `syms` (increasing) of counts
  * `freq`, into `lens`. The code is always complete (zlib's inflate rejects incomplete ones): with
  * fewer than two symbols, unused symbols are added to `syms` to make two codes of length 1. The
- * size of the coded symbols goes to `built.bits`.
+ * size of the coded symbols goes to `built.bits`, the first canonical code of each length to
+ * `first` (RFC 1951 §3.2.2, step 2), for {@linkcode canonicalCodes}. The counts are used up: `freq`
+ * is left all zero, ready for the next block.
  *
  * @returns the number of symbols in `syms`, added ones included
  */
@@ -138,6 +134,7 @@ export function buildLengths(
   m: number,
   limit: number,
   lens: Uint8Array,
+  first: Uint16Array,
 ): number {
   if (m < 2) {
     if (m === 0) syms[m++] = 0;
@@ -148,42 +145,52 @@ export function buildLengths(
       m = 2;
     }
     lens[syms[0]] = lens[syms[1]] = 1;
+    first[1] = 0;
     built.bits = freq[syms[0]] + freq[syms[1]];
+    freq[syms[0]] = freq[syms[1]] = 0;
     return m;
   }
   sortByCount(freq, syms, m);
-  treeDepths(m, limit);
-
-  if (node[0] > limit) limitDepths(limit);
+  let deepest = treeDepths(m, limit);
+  if (deepest > limit) {
+    limitDepths(limit);
+    deepest = limit;
+  }
+  // The lengths by decreasing depth to the symbols by increasing count.
   let bits = 0;
-  for (let i = 0; i < m; i++) {
-    lens[order[i]] = node[i];
-    bits += freq[order[i]] * node[i];
+  for (let l = deepest, i = 0; l >= 1; l--) {
+    for (let count = perLength[l]; count > 0; count--) {
+      const sym = order[i++];
+      lens[sym] = l;
+      bits += freq[sym] * l;
+      freq[sym] = 0;
+    }
   }
   built.bits = bits;
+  for (let l = 1, code = 0; l <= deepest; l++) {
+    code = (code + perLength[l - 1]) << 1;
+    first[l] = code;
+  }
   return m;
 }
 
 /** What the last {@linkcode buildLengths} found: the size in bits of the symbols it coded. */
 export const built = { bits: 0 };
 
-/** Canonical Huffman codes (RFC 1951 §3.2.2) of the symbols `syms` (increasing), bit-reversed. */
+/**
+ * Canonical Huffman codes (RFC 1951 §3.2.2) of the symbols `syms` (increasing), bit-reversed, from
+ * the first code of each length that {@linkcode buildLengths} gave (`first` is used up).
+ */
 export function canonicalCodes(
   lens: Uint8Array,
   syms: Uint16Array,
   m: number,
+  first: Uint16Array,
   codes: Uint16Array,
 ): void {
-  for (let l = 0; l < 16; l++) perLength[l] = 0;
-  for (let k = 0; k < m; k++) perLength[lens[syms[k]]]++;
-  let code = 0;
-  for (let l = 1; l < 16; l++) {
-    code = (code + perLength[l - 1]) << 1;
-    nextCode[l] = code;
-  }
   for (let k = 0; k < m; k++) {
     const sym = syms[k];
     const l = lens[sym];
-    codes[sym] = reverseBits(nextCode[l]++, l);
+    codes[sym] = reverseBits(first[l]++, l);
   }
 }

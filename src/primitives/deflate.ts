@@ -87,20 +87,27 @@ function put(value: number, n: number): void {
   w.count = count;
 }
 
-/** A dynamic block's header as codes (value and bit count), gathered before they are written. */
-const headerValue = new Uint32Array(2 + 19 + 286 + 30);
-const headerBits = new Uint8Array(headerValue.length);
-
 /**
- * Writes `n` codes, `bits[i]` bits of `values[i]` each, with the bit buffer in locals (the fields
- * of `w` cost a load and a store per code).
+ * The header of a dynamic block after BFINAL: BTYPE=10, counts, code-length code, code lengths,
+ * with the bit buffer in locals (the fields of `w` cost a load and a store per code).
  */
-function putCodes(values: Uint32Array, lengths: Uint8Array, n: number): void {
+function putDynamicHeader(last: number): void {
+  const hlit = litSyms[block.litCount - 1] + 1;
+  const hdist = distSyms[block.distCount - 1] + 1;
+  const hclen = block.headerCodes;
+  put(last | 4 | ((hlit - 257) << 3) | ((hdist - 1) << 8), 13);
+  put(hclen - 4, 4);
   const { out } = w;
   let { op, bits, count } = w;
-  for (let i = 0; i < n; i++) {
-    bits |= values[i] << count;
-    count += lengths[i];
+  for (let i = 0; i < hclen; i++) {
+    bits |= clLen[CODE_LENGTH_ORDER[i]] << count;
+    count += 3;
+    for (; count >= 8; count -= 8, bits >>>= 8) out[op++] = bits;
+  }
+  for (let i = 0; i < block.rleCount; i++) {
+    const sym = rleSym[i];
+    bits |= (clCode[sym] | (rleExtra[i] << clLen[sym])) << count;
+    count += clLen[sym] + CL_XBITS[sym];
     for (; count >= 8; count -= 8, bits >>>= 8) out[op++] = bits;
   }
   w.op = op;
@@ -108,33 +115,11 @@ function putCodes(values: Uint32Array, lengths: Uint8Array, n: number): void {
   w.count = count;
 }
 
-/** The header of a dynamic block after BFINAL: BTYPE=10, counts, code-length code, code lengths. */
-function putDynamicHeader(last: number): void {
-  const hlit = litSyms[block.litCount - 1] + 1;
-  const hdist = distSyms[block.distCount - 1] + 1;
-  const hclen = block.headerCodes;
-  headerValue[0] = last | 4 | ((hlit - 257) << 3) | ((hdist - 1) << 8);
-  headerBits[0] = 13;
-  headerValue[1] = hclen - 4;
-  headerBits[1] = 4;
-  let n = 2;
-  for (let i = 0; i < hclen; i++, n++) {
-    headerValue[n] = clLen[CODE_LENGTH_ORDER[i]];
-    headerBits[n] = 3;
-  }
-  for (let i = 0; i < block.rleCount; i++, n++) {
-    const sym = rleSym[i];
-    headerValue[n] = clCode[sym] | (rleExtra[i] << clLen[sym]);
-    headerBits[n] = clLen[sym] + CL_XBITS[sym];
-  }
-  putCodes(headerValue, headerBits, n);
-}
-
 /**
  * The block's `nt` tokens and its end-of-block code, with the codes in `litCode`/`distCode`. The
  * one loop that runs per token keeps the bit buffer in locals and flushes after each code that may
  * fill it (a literal, or a length and its extra bits; a distance code; its extra bits): through
- * `put`, or gathering the codes for `putCodes`, made a session's compression 10-15% slower.
+ * `put`, or gathering the codes for one loop that writes them, made a session's compression 10-15% slower.
  */
 function putTokens(nt: number): void {
   const { out } = w;
@@ -180,7 +165,7 @@ function putStored(data: Uint8Array, start: number, end: number, last: number): 
 /** Compresses `data[start .. end)` as one block, of whichever type comes out smallest. */
 function putBlock(data: Uint8Array, start: number, end: number, last: number): void {
   const nt = lz77(data, start, end);
-  blockSizes();
+  blockSizes(nt);
   const { fixed, dynamic } = block;
   const stored = ((8 - ((w.count + 3) & 7)) & 7) + 32 + 8 * (end - start);
   if (fixed > stored && dynamic > stored) putStored(data, start, end, last);

@@ -125,6 +125,10 @@ export const CL_XBITS: readonly number[] = [
   7,
 ];
 const clFreq = new Uint32Array(19);
+/** The first canonical code of each length, for each alphabet (see `buildLengths`). */
+const litFirst = new Uint16Array(16);
+const distFirst = new Uint16Array(16);
+const clFirst = new Uint16Array(16);
 export const clCode = new Uint16Array(19);
 export const clLen = new Uint8Array(19);
 /** The run-length coding of the code lengths: symbol and extra bits of each. */
@@ -189,7 +193,6 @@ function runLength(value: number, run: number, at: number): number {
 function dynamicHeader(litCount: number, distCount: number): number {
   const hlit = litSyms[litCount - 1] + 1;
   let rle = 0;
-  for (let sym = 0; sym < 19; sym++) clFreq[sym] = 0;
   let value = -1; // the run being gathered
   let run = 0;
   let next = 0; // the next position in the sequence of HLIT + HDIST lengths
@@ -215,38 +218,42 @@ function dynamicHeader(litCount: number, distCount: number): number {
   block.rleCount = runLength(value, run, rle);
   let m = 0;
   for (let sym = 0; sym < 19; sym++) if (clFreq[sym] !== 0) clSyms[m++] = sym;
+  const repeats = 2 * clFreq[16] + 3 * clFreq[17] + 7 * clFreq[18]; // their extra bits
   for (let sym = 0; sym < 19; sym++) clLen[sym] = 0; // the first HCLEN lengths are all written
-  m = buildLengths(clFreq, clSyms, m, 7, clLen);
-  canonicalCodes(clLen, clSyms, m, clCode);
+  m = buildLengths(clFreq, clSyms, m, 7, clLen, clFirst);
+  canonicalCodes(clLen, clSyms, m, clFirst, clCode);
   let hclen = 19;
   while (hclen > 4 && clLen[CODE_LENGTH_ORDER[hclen - 1]] === 0) hclen--;
   block.headerCodes = hclen;
-  return 5 + 5 + 4 + 3 * hclen + built.bits + 2 * clFreq[16] + 3 * clFreq[17] + 7 * clFreq[18];
+  return 5 + 5 + 4 + 3 * hclen + built.bits + repeats;
 }
 
 /**
- * The block's size in bits with fixed codes and with dynamic ones (header included), after its
- * 3 header bits, into `block.fixed` and `block.dynamic`; builds the dynamic code lengths on the way.
+ * The size in bits of a block of `nt` tokens with fixed codes and with dynamic ones (header
+ * included), after its 3 header bits, into `block.fixed` and `block.dynamic`; builds the dynamic
+ * code lengths on the way.
  */
-export function blockSizes(): void {
+export function blockSizes(nt: number): void {
   countLiteral(END_OF_BLOCK);
   let litCount = seenSymbols(litSeen, 9, litSyms);
   let distCount = seenSymbols(distSeen, 1, distSyms);
-  // Extra bits of lengths and distances: the same for fixed and dynamic codes.
+  // The fixed code has 8 bits for each token and the end, but for the symbols 144-279, and 5 for
+  // each distance; the extra bits of lengths and distances count for both codes.
+  let fixed = 8 * (nt + 1);
   let extra = 0;
-  let fixed = 0;
-  for (let k = 0; k < litCount; k++) {
+  for (let k = litCount - 1; k >= 0 && litSyms[k] >= 144; k--) {
     const sym = litSyms[k];
-    fixed += litFreq[sym] * FIXED_LIT_LEN[sym];
+    fixed += litFreq[sym] * (FIXED_LIT_LEN[sym] - 8);
     extra += litFreq[sym] * LEN_SYM_XBITS[sym];
   }
   for (let k = 0; k < distCount; k++) {
-    fixed += distFreq[distSyms[k]] * 5;
-    extra += distFreq[distSyms[k]] * DIST_XBITS[distSyms[k]];
+    const count = distFreq[distSyms[k]];
+    fixed += count * 5;
+    extra += count * DIST_XBITS[distSyms[k]];
   }
-  litCount = buildLengths(litFreq, litSyms, litCount, 15, litLen);
+  litCount = buildLengths(litFreq, litSyms, litCount, 15, litLen, litFirst);
   let dynamic = built.bits;
-  distCount = buildLengths(distFreq, distSyms, distCount, 15, distLen);
+  distCount = buildLengths(distFreq, distSyms, distCount, 15, distLen, distFirst);
   dynamic += built.bits + dynamicHeader(litCount, distCount);
   block.litCount = litCount;
   block.distCount = distCount;
@@ -256,8 +263,8 @@ export function blockSizes(): void {
 
 /** Turns the block's lengths into its dynamic codes (`litCode`, `distCode`). */
 export function dynamicCodes(): void {
-  canonicalCodes(litLen, litSyms, block.litCount, litCode);
-  canonicalCodes(distLen, distSyms, block.distCount, distCode);
+  canonicalCodes(litLen, litSyms, block.litCount, litFirst, litCode);
+  canonicalCodes(distLen, distSyms, block.distCount, distFirst, distCode);
 }
 
 /** Puts the fixed codes where the block's codes go (`litCode`/`litLen`, `distCode`/`distLen`). */
@@ -268,10 +275,8 @@ export function fixedCodes(): void {
   distLen.set(FIXED_DIST_LEN);
 }
 
-/** Counts back to zero for the next block (TypedArray.fill would be a C++ call on V8). */
+/** Which symbols occur, back to none for the next block (`buildLengths` zeroed the counts). */
 export function clearCounts(): void {
-  for (let k = 0; k < block.litCount; k++) litFreq[litSyms[k]] = 0;
-  for (let k = 0; k < block.distCount; k++) distFreq[distSyms[k]] = 0;
   for (let w = 0; w < 9; w++) litSeen[w] = 0;
   distSeen[0] = 0;
 }

@@ -85,7 +85,7 @@ function longestMatch(
   b: number,
 ): number {
   let best = prevLen < MIN_MATCH - 1 ? MIN_MATCH - 1 : prevLen;
-  if (first < b || prevLen >= MAX_LAZY || best >= limit) return 0;
+  if (best >= limit) return 0;
   const nice = limit < NICE_LENGTH ? limit : NICE_LENGTH;
   const floor = pos - WSIZE;
   let chain = prevLen >= GOOD_LENGTH ? MAX_CHAIN >> 2 : MAX_CHAIN;
@@ -131,7 +131,9 @@ export function lz77(data: Uint8Array, start: number, end: number): number {
     if (pos + 2 < n) {
       v = roll(v, data, pos);
       const first = insert(v, pos, b);
-      match = longestMatch(data, pos, first, prevLen, Math.min(MAX_MATCH, end - pos), b);
+      if (first >= b && prevLen < MAX_LAZY) {
+        match = longestMatch(data, pos, first, prevLen, Math.min(MAX_MATCH, end - pos), b);
+      }
     }
     if (prevLen >= MIN_MATCH && (match & 511) <= prevLen) {
       tokens[nt++] = prev;
