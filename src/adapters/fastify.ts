@@ -54,16 +54,12 @@ import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyReque
 import { ImproperlyConfigured } from "../errors.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
-import type { HeaderUpdate } from "../http/respond.ts";
 import type { SessionOptions as WithSessionOptions } from "../http/with_session.ts";
-import {
-  type ErrorResponseOptions,
-  type ErrorStatus,
-  errorStatus,
-} from "../http/error_response.ts";
+import { type ErrorResponseOptions, errorStatus } from "../http/error_response.ts";
 import type { RequestMessages } from "../messages/request_messages.ts";
 import { csrfCheck } from "../csrf/check.ts";
 import { closeHeaders, type OpenRequest, openRequestLine } from "./request.ts";
+import { answerError, failedCommit, replaced, setHeaders } from "./fastify_reply.ts";
 import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
 import {
   checkedLater,
@@ -222,53 +218,6 @@ function djangoSessionPlugin(
     }
   });
   done();
-}
-
-function setHeaders(reply: FastifyReply, updates: HeaderUpdate[]): void {
-  for (const [header, value] of updates) {
-    reply.removeHeader(header); // Fastify's header() appends to an existing Set-Cookie
-    reply.header(header, value);
-  }
-}
-
-/** The commit threw: the answer to a session error, or the error to Fastify. */
-function failedCommit(
-  reply: FastifyReply,
-  payload: unknown,
-  error: unknown,
-  options: ErrorResponseOptions,
-  done: (error: Error | null, payload?: unknown) => void,
-): void {
-  const answer = errorStatus(error, options);
-  if (answer) done(null, replaced(reply, payload, answer));
-  else done(error as Error);
-}
-
-/** A session error while opening (the store is down with `CSRF_USE_SESSIONS`): its answer. */
-function answerError(
-  reply: FastifyReply,
-  error: unknown,
-  options: ErrorResponseOptions,
-  done: (error?: Error) => void,
-): void {
-  const answer = errorStatus(error, options);
-  if (answer) reply.send(replaced(reply, null, answer));
-  else done(error as Error);
-}
-
-/** Turns the reply into the plain-text answer to a session error (a new response, as Django's). */
-function replaced(
-  reply: FastifyReply,
-  payload: unknown,
-  answer: ErrorStatus,
-): string {
-  (payload as { destroy?: () => void } | null)?.destroy?.(); // a stream nobody will read
-  for (const header of Object.keys(reply.getHeaders())) reply.removeHeader(header);
-  reply.code(answer.status).headers({
-    ...answer.headers,
-    "content-type": "text/plain; charset=utf-8",
-  });
-  return answer.body;
 }
 
 /**
