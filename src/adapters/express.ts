@@ -87,7 +87,7 @@ import { errorPage, type ErrorPageOptions } from "./express_errors.ts";
 import { type Commit, committed } from "./express_commit.ts";
 import { type SessionFields, sessionOf, userOf } from "./express_fields.ts";
 import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
-import { type OpenRequest, openRequestLine, type RequestLine } from "./request.ts";
+import { LazyRequestLine, type LineReader, type OpenRequest, openRequestLine } from "./request.ts";
 
 export type { HeaderValue, NodeResponse } from "./held_response.ts";
 export type { ErrorPageOptions } from "./express_errors.ts";
@@ -213,7 +213,7 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
     const exempt = options.csrfExempt?.(req, pathOf(req)) ?? false;
     let open;
     try {
-      open = openRequestLine(new ExpressRequestLine(req), opening, exempt);
+      open = openRequestLine(requestLine(req), opening, exempt);
     } catch (error) {
       return notOpened(error, options, res, next);
     }
@@ -239,34 +239,18 @@ function notOpened(
   res.end(page.body);
 }
 
-/**
- * The request as `openRequestLine` reads it: the scheme is Express's, the host the `Host` header.
- * The URL and the form token are read only when the CSRF check asks (an unsafe method): methods on
- * a class, so a request pays for one object, not for closures.
- */
-class ExpressRequestLine implements RequestLine {
-  readonly #req: NodeRequest;
-  readonly method: string;
-  readonly headers: NodeRequest["headers"];
-
-  constructor(req: NodeRequest) {
-    this.#req = req;
-    this.method = req.method ?? "GET";
-    this.headers = req.headers;
-  }
-
-  get url(): string {
-    const req = this.#req;
+/** The request as the CSRF check reads it: the scheme is Express's, the host the `Host` header. */
+const EXPRESS_LINE: LineReader<NodeRequest> = {
+  url(req) {
     const tls = (req.socket as { encrypted?: boolean } | undefined)?.encrypted;
     const scheme = req.protocol ?? (tls ? "https" : "http");
     return `${scheme}://${req.headers.host ?? "localhost"}${req.originalUrl ?? req.url ?? "/"}`;
-  }
+  },
+  formToken: (req) => parsedFormToken(req.headers["content-type"] as string | undefined, req.body),
+};
 
-  /** Reads `csrfmiddlewaretoken` from the body the parsers made. */
-  formToken(): string | null {
-    const req = this.#req;
-    return parsedFormToken(req.headers["content-type"] as string | undefined, req.body);
-  }
+function requestLine(req: NodeRequest): LazyRequestLine<NodeRequest> {
+  return new LazyRequestLine(req, req.method ?? "GET", req.headers, EXPRESS_LINE);
 }
 
 function pathOf(req: NodeRequest): string {
@@ -341,7 +325,7 @@ export function loginRequired(options: LoginRequiredOptions = {}): NodeMiddlewar
     userOf(req).then(async (user) => {
       if (user !== null) return next();
       const answer = anonymousResponse(
-        new ExpressRequestLine(req).url,
+        EXPRESS_LINE.url(req),
         sessionOf(req).settings,
         options,
       );

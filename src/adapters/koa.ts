@@ -56,7 +56,7 @@ import {
 } from "../http/error_response.ts";
 import { csrfFailureBody } from "../csrf/commit.ts";
 import { parsedFormToken } from "../csrf/form.ts";
-import { closeHeaders, openRequestLine, type RequestLine } from "./request.ts";
+import { closeHeaders, LazyRequestLine, type LineReader, openRequestLine } from "./request.ts";
 import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
 
 /**
@@ -199,7 +199,8 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
   return async function djangoSessionMiddleware(ctx, next) {
     let open;
     try {
-      open = openRequestLine(new KoaRequestLine(ctx), sessionOptions, csrfExempt(ctx));
+      const line = new LazyRequestLine(ctx, ctx.method, ctx.headers, KOA_LINE);
+      open = openRequestLine(line, sessionOptions, csrfExempt(ctx));
       if (open instanceof Promise) open = await open;
     } catch (error) {
       return answerError(ctx, error, options);
@@ -226,30 +227,12 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
   };
 }
 
-/**
- * The request as the CSRF check reads it: Koa's scheme, the parsed body's form token, both read
- * only when the check asks (an unsafe method).
- */
-class KoaRequestLine implements RequestLine {
-  readonly #ctx: ParameterizedContext;
-  readonly method: string;
-  readonly headers: ParameterizedContext["headers"];
-
-  constructor(ctx: ParameterizedContext) {
-    this.#ctx = ctx;
-    this.method = ctx.method;
-    this.headers = ctx.headers;
-  }
-
-  get url(): string {
-    return this.#ctx.href;
-  }
-
-  formToken(): string | null {
-    const ctx = this.#ctx;
-    return parsedFormToken(ctx.get("content-type"), (ctx.request as { body?: unknown }).body);
-  }
-}
+/** The request as the CSRF check reads it: Koa's scheme, the parsed body's form token. */
+const KOA_LINE: LineReader<ParameterizedContext> = {
+  url: (ctx) => ctx.href,
+  formToken: (ctx) =>
+    parsedFormToken(ctx.get("content-type"), (ctx.request as { body?: unknown }).body),
+};
 
 /** The `csrfFailure` option's answer, or Django's plain-text 403. */
 function refuse<T extends SessionData, U>(

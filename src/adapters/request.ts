@@ -70,6 +70,49 @@ export interface RequestLine {
   formToken: CsrfRequest["formToken"];
 }
 
+/** How a framework's request gives its absolute URL and its parsed form's `csrfmiddlewaretoken`. */
+export interface LineReader<R> {
+  /** The absolute URL, with the scheme the framework reports. */
+  url(request: R): string;
+  /** The form token from the body the framework's parsers made, or `null`. */
+  formToken(request: R): string | null;
+}
+
+/**
+ * A {@linkcode RequestLine} whose URL and form token are read from the framework's request only
+ * when the CSRF check asks (an unsafe method): getters on a class and one reader for every
+ * request, so a request pays for one object, not for closures.
+ */
+export class LazyRequestLine<R> implements RequestLine {
+  readonly #request: R;
+  readonly #reader: LineReader<R>;
+  readonly method: string;
+  readonly headers: HeaderSource;
+
+  /**
+   * @param request the framework's request
+   * @param method its method
+   * @param headers its headers
+   * @param reader how its URL and form token are read
+   */
+  constructor(request: R, method: string, headers: HeaderSource, reader: LineReader<R>) {
+    this.#request = request;
+    this.#reader = reader;
+    this.method = method;
+    this.headers = headers;
+  }
+
+  /** The absolute URL. */
+  get url(): string {
+    return this.#reader.url(this.#request);
+  }
+
+  /** The form's `csrfmiddlewaretoken`, or `null`. */
+  formToken(): string | null {
+    return this.#reader.formToken(this.#request);
+  }
+}
+
 /**
  * The "before" step for a fetch `Request`: {@linkcode openRequestLine} with the form token read
  * from a clone of the body.
