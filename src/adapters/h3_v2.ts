@@ -11,6 +11,7 @@
 import type { SessionData } from "../session/store.ts";
 import type { SessionOptions } from "../http/with_session.ts";
 import { formTokenReader } from "../csrf/form.ts";
+import type { HeaderUpdate } from "../http/respond.ts";
 import { closeHeaders, failedRequest, type OpenRequest, openRequestLine } from "./request.ts";
 import {
   csrfUrl,
@@ -51,15 +52,8 @@ export async function sessionV2<T extends SessionData, U>(
 ): Promise<unknown> {
   let open: OpenRequest<T, U>;
   try {
-    const { req } = event;
-    const url = csrfUrl(event.url, req.headers.get("x-forwarded-proto"));
-    const line = { method: req.method, url: url.href, headers: req.headers };
-    const shared: SessionOptions<T, U> = options; // its own csrfFailure is answered by refused()
-    open = await openRequestLine(
-      { ...line, formToken: formTokenReader(req) },
-      shared,
-      isExempt(url, event, options),
-    );
+    const opening = openV2(event, options);
+    open = opening instanceof Promise ? await opening : opening;
   } catch (error) {
     return failedRequest(error, options);
   }
@@ -75,40 +69,92 @@ export async function sessionV2<T extends SessionData, U>(
   // h3's own markers (kHandled: a Node handler wrote the response itself; kNotFound) and a
   // returned error, which h3 answers as thrown: nothing to commit.
   if (typeof value === "symbol" || value instanceof Error) return value;
-  const own = ownResponse(value);
-  const status = own?.status || event.res.status || 200;
-  const target = value instanceof Response && status >= 400
-    ? event.res.errHeaders
-    : event.res.headers;
   try {
-    await commitInto(open, status, target, own?.headers);
+    const committing = commitInto(open, event, value);
+    if (committing) await committing;
   } catch (error) {
     return failedRequest(error, options);
   }
   return value;
 }
 
+/** The "before" step, synchronous for a safe method (no promise before the handler runs). */
+function openV2<T extends SessionData, U>(
+  event: H3V2Event,
+  options: H3SessionOptions<T, U>,
+): OpenRequest<T, U> | Promise<OpenRequest<T, U>> {
+  const { req } = event;
+  const url = csrfUrl(event.url, req.headers.get("x-forwarded-proto"));
+  const line = { method: req.method, url: url.href, headers: req.headers };
+  const shared: SessionOptions<T, U> = options; // its own csrfFailure is answered by refused()
+  return openRequestLine(
+    { ...line, formToken: formTokenReader(req) },
+    shared,
+    isExempt(url, event, options),
+  );
+}
+
 /**
- * Writes the commit's `Set-Cookie` and `Vary` into h3's prepared headers `target`, which h3 merges
- * over the value's `own` headers (appending cookies, replacing the rest).
+ * Writes the commit's `Set-Cookie` and `Vary` into h3's prepared headers, which h3 merges over the
+ * value's own headers (appending cookies, replacing the rest) — or, when the value is a handler's
+ * `Response` and only `Vary` changes, into that `Response` itself, as `withCookie` does: a
+ * prepared header makes h3 copy the `Response`, turning its fixed body into a stream. Synchronous
+ * when nothing is saved; h3's prepared headers are made only when something is written.
  */
-async function commitInto<T extends SessionData, U>(
+function commitInto<T extends SessionData, U>(
   open: OpenRequest<T, U>,
-  status: number,
-  target: Headers,
-  own: Headers | undefined,
-): Promise<void> {
-  const ownCookies = own?.getSetCookie() ?? [];
-  const current = (header: "set-cookie" | "vary") =>
-    header === "set-cookie"
-      ? [...ownCookies, ...target.getSetCookie()]
-      : target.get("vary") ?? own?.get("vary");
-  for (const [header, value] of await closeHeaders(open, status, current)) {
+  event: H3V2Event,
+  value: unknown,
+): void | Promise<void> {
+  const own = ownResponse(value);
+  const status = own?.status || event.res.status || 200;
+  const answered = value instanceof Response ? value : null;
+  const prepared = () => answered && status >= 400 ? event.res.errHeaders : event.res.headers;
+  const updates = closeHeaders(
+    open,
+    status,
+    (header) =>
+      header === "set-cookie"
+        ? [...(own?.headers.getSetCookie() ?? []), ...prepared().getSetCookie()]
+        : prepared().get("vary") ?? own?.headers.get("vary"),
+  );
+  return updates instanceof Promise
+    ? updates.then((done) => writeUpdates(done, answered, own, prepared))
+    : writeUpdates(updates, answered, own, prepared);
+}
+
+/** Sets the updates on h3's prepared headers, skipping the cookies the value carries itself. */
+function writeUpdates(
+  updates: HeaderUpdate[],
+  answered: Response | null,
+  own: OwnResponse | null,
+  prepared: () => Headers,
+): void {
+  if (updates.length === 0) return;
+  const target = prepared();
+  if (answered && varyInPlace(answered, updates, target)) return;
+  const ownCookies = own?.headers.getSetCookie() ?? [];
+  for (const [header, value] of updates) {
     if (typeof value === "string") {
       target.set(header, value);
       continue;
     }
     target.delete(header);
     for (const cookie of value) if (!ownCookies.includes(cookie)) target.append(header, cookie);
+  }
+}
+
+/**
+ * Sets a lone `Vary` update on the handler's `Response` itself; `false` when there is more to set,
+ * when h3's prepared headers carry a `Vary` of their own (h3 would replace ours with it) or when
+ * the `Response`'s headers are immutable (`Response.redirect()`, a `fetch()` response).
+ */
+function varyInPlace(response: Response, updates: HeaderUpdate[], prepared: Headers): boolean {
+  if (updates.length !== 1 || updates[0][0] !== "vary" || prepared.has("vary")) return false;
+  try {
+    response.headers.set("vary", updates[0][1] as string);
+    return true;
+  } catch {
+    return false;
   }
 }
