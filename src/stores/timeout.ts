@@ -5,12 +5,134 @@
  * library gives up, which for some never happens. The driver's own call is not cancelled (no client
  * here can be): a write that lands after its timeout was reported as failed, never as done.
  *
+ * On Deno, Bun and Node one timer watches every pending call with the same timeout, re-armed for the
+ * oldest and cleared when none is pending: a timer of its own per call cost 1.2 µs on Deno, 0.3 on
+ * Node (`setTimeout` + `clearTimeout`), a tenth of what a read adds to a request there. Elsewhere
+ * (Workers, edge runtimes) a timer belongs to the request that set it and dies with it, so each call
+ * keeps its own.
+ *
  * @module
  */
 import { DjangoSessionError, StoreUnavailable } from "../errors.ts";
 
 /** The default operation timeout, in milliseconds. */
 export const DEFAULT_OPERATION_TIMEOUT = 5000;
+
+/** One pending call: when it expires, and what then fails it. */
+interface Watch {
+  deadline: number;
+  expire(): void;
+}
+
+/** Fails the calls it watches that outlive `timeout`, with one timer for all of them. */
+class Watchdog {
+  readonly #timeout: number;
+  /** In the order they started, which for one timeout is the order of their deadlines. */
+  readonly #pending = new Set<Watch>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(timeout: number) {
+    this.#timeout = timeout;
+  }
+
+  watch(watch: Watch): void {
+    watch.deadline = performance.now() + this.#timeout;
+    this.#pending.add(watch);
+    this.#timer ??= setTimeout(this.#fire, this.#timeout);
+  }
+
+  release(watch: Watch): void {
+    this.#pending.delete(watch);
+    if (this.#pending.size > 0 || this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #fire = (): void => {
+    this.#timer = undefined;
+    const now = performance.now();
+    for (const watch of this.#pending) {
+      if (watch.deadline > now) {
+        this.#timer = setTimeout(this.#fire, watch.deadline - now);
+        return;
+      }
+      this.#pending.delete(watch);
+      watch.expire();
+    }
+  };
+}
+
+/** Whether timers outlive the request that set them: Deno, Bun, Node, but not Workers or edge. */
+function timersOutliveRequests(): boolean {
+  const global = globalThis as {
+    Deno?: unknown;
+    Bun?: unknown;
+    EdgeRuntime?: unknown;
+    process?: { versions?: { node?: string } };
+    navigator?: { userAgent?: string };
+  };
+  if (global.navigator?.userAgent === "Cloudflare-Workers" || global.EdgeRuntime !== undefined) {
+    return false;
+  }
+  return global.Deno !== undefined || global.Bun !== undefined ||
+    global.process?.versions?.node !== undefined;
+}
+
+const SHARED = timersOutliveRequests();
+const watchdogs = new Map<number, Watchdog>();
+
+function watchdogFor(timeout: number): Watchdog {
+  if (!SHARED) return new Watchdog(timeout);
+  let watchdog = watchdogs.get(timeout);
+  if (!watchdog) watchdogs.set(timeout, watchdog = new Watchdog(timeout));
+  return watchdog;
+}
+
+/**
+ * A guarded call in flight: settles its promise once, with the driver's answer or `StoreUnavailable`
+ * (methods, not closures made per call: tsx's keepNames would name each one).
+ */
+class GuardedCall<T> implements Watch {
+  deadline = 0;
+  readonly #operation: string;
+  readonly #resolve: (value: T) => void;
+  readonly #reject: (error: unknown) => void;
+  readonly #watchdog: Watchdog | undefined;
+  readonly #timeout: number;
+
+  constructor(
+    operation: string,
+    resolve: (value: T) => void,
+    reject: (error: unknown) => void,
+    timeout: number,
+  ) {
+    this.#operation = operation;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#timeout = timeout;
+    this.#watchdog = timeout > 0 && timeout < Infinity ? watchdogFor(timeout) : undefined;
+    this.#watchdog?.watch(this);
+  }
+
+  expire(): void {
+    this.#fail(new Error(`no answer within ${this.#timeout} ms`));
+  }
+
+  answered(value: T): void {
+    this.#watchdog?.release(this);
+    this.#resolve(value);
+  }
+
+  failed(error: unknown): void {
+    this.#watchdog?.release(this);
+    this.#fail(error);
+  }
+
+  #fail(error: unknown): void {
+    const known = error instanceof DjangoSessionError;
+    this.#reject(known ? error : new StoreUnavailable(this.#operation, error));
+  }
+}
 
 /**
  * Awaits `call()`, turning any driver failure, or no answer within `timeout` ms, into
@@ -22,24 +144,19 @@ export const DEFAULT_OPERATION_TIMEOUT = 5000;
  * @returns what `call` resolved with
  * @throws {StoreUnavailable} when the call fails or does not answer in time
  */
-export async function guarded<T>(
+export function guarded<T>(
   operation: string,
   call: () => Promise<T>,
   timeout: number,
 ): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    if (!(timeout > 0 && timeout < Infinity)) return await call();
-    return await Promise.race([
-      call(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeout} ms`)), timeout);
-      }),
-    ]);
-  } catch (error) {
-    if (error instanceof DjangoSessionError) throw error;
-    throw new StoreUnavailable(operation, error);
-  } finally {
-    clearTimeout(timer);
-  }
+  return new Promise<T>((resolve, reject) => {
+    const guard = new GuardedCall(operation, resolve, reject, timeout);
+    let answer: Promise<T>;
+    try {
+      answer = call();
+    } catch (error) {
+      return guard.failed(error);
+    }
+    answer.then((value) => guard.answered(value), (error) => guard.failed(error));
+  });
 }

@@ -12,23 +12,19 @@ import { closeDjangos, django, postgresDatabase, sqliteDatabase } from "../../_d
 import { PG_URL, postgresSchema } from "../../_postgres.ts";
 import { djangoMysql, mysqlDatabase } from "../../_mysql.ts";
 import { tempDirectory } from "../../_sqlite.ts";
+import { runtimeCommand } from "../../_runtime.ts";
 
 after(closeDjangos);
 
 const MAIN = fileURLToPath(new URL("../../../src/cli/main.ts", import.meta.url));
 const KEY = "cli-test-secret-key";
-const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 
 /** Runs the command; resolves with its exit code and output (`--json` parsed when asked). */
 function cli(
   ...args: string[]
 ): { code: number; out: string; json: () => Record<string, unknown> } {
-  const command = runtime === "deno"
-    ? [process.execPath, ["run", "-A", MAIN, ...args]]
-    : runtime === "bun"
-    ? [process.execPath, [MAIN, ...args]]
-    : [process.execPath, ["--import", "tsx", MAIN, ...args]];
-  const result = spawnSync(command[0] as string, command[1] as string[], {
+  const [command, argv] = runtimeCommand(MAIN, ...args);
+  const result = spawnSync(command, argv, {
     encoding: "utf8",
     env: { ...process.env, DJANGO_SECRET_KEY: KEY, NO_COLOR: "1" },
   });
