@@ -98,12 +98,18 @@ export class Session<T extends SessionData = SessionData> {
    */
   load(): Promise<this> {
     if (this.#data !== null) return Promise.resolve(this);
-    this.#loading ??= this.#fetch().finally(() => this.#loading = null);
-    return this.#loading;
+    return this.#loading ??= this.#fetch();
   }
 
   async #fetch(): Promise<this> {
-    const data = this.#key === null ? {} : await this.#store.load(this.#key);
+    let data: SessionData | null = {};
+    if (this.#key !== null) {
+      try {
+        data = await this.#store.load(this.#key);
+      } finally {
+        this.#loading = null;
+      }
+    }
     if (data === null) this.#key = null;
     // clear() during the query wins, as it replaces the data without reading it.
     this.#data ??= (data ?? {}) as T;

@@ -31,6 +31,9 @@ function quoted(identifier: string): string {
   return `"${identifier.replaceAll('"', '""')}"`;
 }
 
+/** The first row's first cell, or `null` for no row. */
+const firstCell = (rows: (string | null)[][]) => rows[0]?.[0] ?? null;
+
 /**
  * The dialect on one table. Expiry is compared with the database's `now()`, as Django compares with
  * its own clock; new rows use `ON CONFLICT DO NOTHING`, so a key collision is an empty result rather
@@ -52,7 +55,7 @@ function postgresDialect(query: RowsQuery, table: string): SqlDialect {
   const expired = `WITH gone AS (DELETE FROM ${t} WHERE expire_date < now() RETURNING 1) ` +
     `SELECT count(*)::text FROM gone`;
   return {
-    select: async (key) => (await query(select, [key]))[0]?.[0] ?? null,
+    select: (key) => query(select, [key]).then(firstCell),
     insert: async (key, data, date) =>
       (await query(insert, [key, data, date.toISOString()])).length > 0,
     update: async (key, data, date) =>

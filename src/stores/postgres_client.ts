@@ -63,6 +63,18 @@ function cell(value: unknown): string | null {
   return value instanceof Uint8Array ? decoder.decode(value) : String(value);
 }
 
+/** Each row's cells as strings: plain loops, which cost a third of `Array.from` with a mapper. */
+function cells(rows: ArrayLike<ArrayLike<unknown>>): (string | null)[][] {
+  const out: (string | null)[][] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const values: (string | null)[] = new Array(row.length);
+    for (let j = 0; j < row.length; j++) values[j] = cell(row[j]);
+    out[i] = values;
+  }
+  return out;
+}
+
 /**
  * Adapts a client to {@linkcode RowsQuery}.
  *
@@ -71,10 +83,8 @@ function cell(value: unknown): string | null {
  */
 export function rowsQuery(client: PostgresClient): RowsQuery {
   if ("unsafe" in client && typeof client.unsafe === "function") {
-    return async (text, parameters) => {
-      const rows = await client.unsafe(text, parameters, { prepare: true }).raw();
-      return Array.from(rows, (row) => Array.from(row, cell));
-    };
+    return (text, parameters) =>
+      Promise.resolve(client.unsafe(text, parameters, { prepare: true }).raw()).then(cells);
   }
   const pglite = client as QuerySqlClient;
   return async (text, parameters) => {
@@ -82,6 +92,6 @@ export function rowsQuery(client: PostgresClient): RowsQuery {
       rowMode: "array",
       parsers: { [TEXT_OID]: (value) => value },
     });
-    return (rows as unknown[][]).map((row) => row.map(cell));
+    return cells(rows as unknown[][]);
   };
 }
