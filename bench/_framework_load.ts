@@ -5,7 +5,11 @@
  * its usual session library on the same PostgreSQL (target ≥ 5×).
  *
  * autocannon, 50 connections, loopback; each figure is the median of BENCH_RUNS runs, the servers of
- * one framework interleaved so drift hits them alike. Statements per request come from
+ * one framework interleaved so drift hits them alike. The raw select serves exactly as many reads as
+ * ours did in the run just before (and in the warm-up): postgres.js 3.4's pool queue keeps a hole for
+ * every connection it hands out, so its per-query CPU grows with the queries a process has served
+ * (44 → 62 µs over 160k queries here), and a server that served more would be slowed more. A rate
+ * is a run's requests ÷ its duration. Statements per request come from
  * pg_stat_database (xact_commit + xact_rollback: each query outside a transaction is one) of a
  * database only the benchmark uses, read after the server exited so its counters are flushed:
  * 0 for a route that never touches the session, 1 for a read, 2 for a changed save. RSS is the
@@ -34,7 +38,15 @@ async function load(
   cookie: string,
   options: { duration?: number; amount?: number; connections?: number },
 ) {
-  const result = await autocannon({ url, connections: 50, headers: { cookie }, ...options });
+  // autocannon ends a run on a sample tick only: ticks of 20 ms keep a run of `amount` requests
+  // from lasting up to a second more than it took.
+  const result = await autocannon({
+    url,
+    connections: 50,
+    headers: { cookie },
+    sampleInt: 20,
+    ...options,
+  });
   const failed = result.errors + result.timeouts + result.non2xx;
   if (failed > 0) throw new Error(`${url}: ${failed} failed requests`);
   return result;
@@ -88,8 +100,26 @@ async function seedBaseline(framework: Framework): Promise<string> {
   return cookie;
 }
 
-/** One measured mode: its label, server, path, cookie and the body it must answer. */
-type Mode = [string, Server, string, string, string];
+/**
+ * One measured mode: its label, server, path, cookie, the body it must answer, and the mode whose
+ * request count each of its runs repeats.
+ */
+type Mode = [string, Server, string, string, string, string?];
+
+/** A run of `mode`: as many requests as its paired mode's last run, else `seconds` long. */
+async function runMode(
+  [mode, server, path, cookie, , paired]: Mode,
+  seconds: number,
+  served: Record<string, number>,
+) {
+  const result = await load(
+    server.url + path,
+    cookie,
+    paired ? { amount: served[paired] } : { duration: seconds },
+  );
+  served[mode] = result.requests.total;
+  return { total: result.requests.total, rate: result.requests.total / result.duration };
+}
 
 /** The framework's servers, started together. */
 async function startAll(framework: Framework): Promise<Record<string, Server>> {
@@ -104,7 +134,7 @@ async function startAll(framework: Framework): Promise<Record<string, Server>> {
 function modesOf(servers: Record<string, Server>, cookies: Record<string, string>): Mode[] {
   const modes: Mode[] = [
     ["ours read", servers.ours, "/read", cookies.ours, "1"],
-    ["raw select", servers.raw, "/read", cookies.ours, "1"],
+    ["raw select", servers.raw, "/read", cookies.ours, "1", "ours read"],
     ["ours static", servers.ours, "/static", cookies.ours, "static"],
     ["raw static", servers.raw, "/static", cookies.ours, "static"],
   ];
@@ -130,13 +160,15 @@ async function timedRuns(modes: Mode[]): Promise<Runs> {
     runs.samples[mode] = [];
     runs.cpu[mode] = { ms: 0, requests: 0 };
   }
+  const served: Record<string, number> = {};
   for (let run = 0; run < RUNS; run++) {
-    for (const [mode, server, path, cookie] of modes) {
+    for (const each of modes) {
+      const [mode, server] = each;
       const before = server.cpu();
-      const result = await load(server.url + path, cookie, { duration: SECONDS });
+      const { total, rate } = await runMode(each, SECONDS, served);
       runs.cpu[mode].ms += server.cpu() - before;
-      runs.cpu[mode].requests += result.requests.total;
-      runs.samples[mode].push(result.requests.average);
+      runs.cpu[mode].requests += total;
+      runs.samples[mode].push(rate);
     }
   }
   return runs;
@@ -207,10 +239,12 @@ async function measure(
   const counting = Promise.all([0, 1, 2].map(() => framework.ours(port())));
   const modes = modesOf(servers, cookies);
   let warmed = 0;
-  for (const [, server, path, cookie, expected] of modes) {
+  const warmUp: Record<string, number> = {};
+  for (const each of modes) {
+    const [, server, path, cookie, expected] = each;
     await check(server.url + path, cookie, expected);
-    const result = await load(server.url + path, cookie, { duration: 1 });
-    if (server === servers.ours) warmed += result.requests.total;
+    const { total } = await runMode(each, 1, warmUp);
+    if (server === servers.ours) warmed += total;
   }
   const counters = await counting;
   const early = servers.ours.rss();
