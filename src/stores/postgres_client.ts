@@ -83,8 +83,10 @@ function cells(rows: ArrayLike<ArrayLike<unknown>>): (string | null)[][] {
  */
 export function rowsQuery(client: PostgresClient): RowsQuery {
   if ("unsafe" in client && typeof client.unsafe === "function") {
-    return (text, parameters) =>
-      Promise.resolve(client.unsafe(text, parameters, { prepare: true }).raw()).then(cells);
+    // An async function, not Promise.resolve(query).then(...): on Node that kept postgres.js's
+    // queries alive longer and doubled the young-generation GC of a read (1.5 → 2.6 ms a scavenge).
+    return async (text, parameters) =>
+      cells(await client.unsafe(text, parameters, { prepare: true }).raw());
   }
   const pglite = client as QuerySqlClient;
   return async (text, parameters) => {
