@@ -11,7 +11,7 @@
 import type { SessionData } from "../session/store.ts";
 import type { SessionOptions } from "../http/with_session.ts";
 import { formTokenReader } from "../csrf/form.ts";
-import type { HeaderUpdate } from "../http/respond.ts";
+import { type HeaderUpdate, setVaryInPlace } from "../http/respond.ts";
 import { closeHeaders, failedRequest, type OpenRequest, openRequestLine } from "./request.ts";
 import {
   csrfUrl,
@@ -151,10 +151,5 @@ function writeUpdates(
  */
 function varyInPlace(response: Response, updates: HeaderUpdate[], prepared: Headers): boolean {
   if (updates.length !== 1 || updates[0][0] !== "vary" || prepared.has("vary")) return false;
-  try {
-    response.headers.set("vary", updates[0][1] as string);
-    return true;
-  } catch {
-    return false;
-  }
+  return setVaryInPlace(response, updates[0][1] as string);
 }

@@ -340,8 +340,20 @@ export function withCookie(
 
 /** Adds `Cookie` to the response's own `Vary`; `false` when its headers are immutable. */
 function varyInPlace(response: Response): boolean {
+  return setVaryInPlace(response, varyOnCookie(response.headers.get("vary")));
+}
+
+/**
+ * Sets `Vary` on a handler's response itself (the same for every visitor, so safe even on a shared
+ * response), for the adapters that add it there rather than on a copy.
+ *
+ * @param response the handler's response
+ * @param vary the whole new `Vary`
+ * @returns `false` when its headers are immutable (`Response.redirect()`, a `fetch()` response)
+ */
+export function setVaryInPlace(response: Response, vary: string): boolean {
   try {
-    response.headers.set("vary", varyOnCookie(response.headers.get("vary")));
+    response.headers.set("vary", vary);
     return true;
   } catch {
     return false;
