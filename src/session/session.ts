@@ -98,17 +98,20 @@ export class Session<T extends SessionData = SessionData> {
    */
   load(): Promise<this> {
     if (this.#data !== null) return Promise.resolve(this);
-    return this.#loading ??= this.#fetch();
+    if (this.#loading) return this.#loading;
+    if (this.#key === null) {
+      this.#data = {} as T;
+      return Promise.resolve(this);
+    }
+    return this.#loading = this.#fetch(this.#key);
   }
 
-  async #fetch(): Promise<this> {
-    let data: SessionData | null = {};
-    if (this.#key !== null) {
-      try {
-        data = await this.#store.load(this.#key);
-      } finally {
-        this.#loading = null;
-      }
+  async #fetch(key: string): Promise<this> {
+    let data: SessionData | null;
+    try {
+      data = await this.#store.load(key);
+    } finally {
+      this.#loading = null;
     }
     if (data === null) this.#key = null;
     // clear() during the query wins, as it replaces the data without reading it.
