@@ -51,6 +51,15 @@ test("later calls are still watched after every earlier one answered", async () 
   assert.ok(at >= 29, `failed after ${at} ms`);
 });
 
+test("a call made while an idle timer is still armed fails at its own deadline, not when it fires", async () => {
+  assert.equal(await guarded("quick", () => Promise.resolve(1), 60), 1); // arms the timer for 60 ms
+  await sleep(30);
+  const start = performance.now();
+  const { error, at } = await settled(guarded("slow", never, 60), start);
+  assert.ok(error instanceof StoreUnavailable);
+  assert.ok(at >= 59, `failed after ${at} ms, when the timer armed 30 ms earlier fired`);
+});
+
 test("driver errors and synchronous throws become StoreUnavailable; ours pass through", async () => {
   const refused = new Error("ECONNREFUSED");
   const failed = await settled(guarded("save", () => Promise.reject(refused), 1000), 0);
