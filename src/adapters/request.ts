@@ -11,7 +11,7 @@
 import type { CsrfFailure } from "../errors.ts";
 import {
   commitHeadersNow,
-  commitSession,
+  commitSessionNow,
   type HeaderUpdate,
   headerUpdates,
   type HeaderValue,
@@ -194,16 +194,29 @@ export function refusal(
  * @param response the handler's response (or the refusal)
  * @returns the response with the cookies and `Vary`
  */
-export async function closeRequest<T extends SessionData, U>(
+export function closeRequest<T extends SessionData, U>(
   open: OpenRequest<T, U>,
   response: Response,
-): Promise<Response> {
-  const { session } = open;
+): Response | Promise<Response> {
   // Django's MessageMiddleware and CsrfViewMiddleware answer before SessionMiddleware, so the
-  // session saves what they put in it.
-  const cookies = await open.messages.commit();
+  // session saves what they put in it. A read has nothing to wait for: no promise is made.
+  if (!open.messages.pending) return closeAfterMessages(open, response, NO_COOKIES);
+  return open.messages.commit().then((cookies) => closeAfterMessages(open, response, cookies));
+}
+
+const NO_COOKIES: readonly string[] = [];
+
+function closeAfterMessages<T extends SessionData, U>(
+  open: OpenRequest<T, U>,
+  response: Response,
+  cookies: readonly string[],
+): Response | Promise<Response> {
+  const { session } = open;
   const withCsrf = commitCsrf(open.csrf.csrf, response, session.settings);
-  return withCookies(await commitSession(session, withCsrf, open.cookieSent), cookies);
+  const committed = commitSessionNow(session, withCsrf, open.cookieSent);
+  return committed instanceof Promise
+    ? committed.then((saved) => withCookies(saved, cookies))
+    : withCookies(committed, cookies);
 }
 
 /**

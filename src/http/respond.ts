@@ -278,23 +278,49 @@ function list(value: HeaderValue): string[] {
  * console.log(response.headers.get("vary")); // Cookie
  * ```
  */
-export async function commitSession<T extends SessionData>(
+export function commitSession<T extends SessionData>(
   session: Session<T>,
   response: Response,
   cookieSent: boolean,
 ): Promise<Response> {
-  if (response.status < 200) return response;
-  let headers: SessionHeaders;
   try {
-    headers = await commitHeaders(session, cookieSent, response.status);
+    return Promise.resolve(commitSessionNow(session, response, cookieSent));
   } catch (error) {
-    if (error instanceof SessionInterrupted) {
-      return new Response("Bad Request", { status: 400 });
-    }
-    throw error;
+    return Promise.reject(error);
   }
+}
+
+/**
+ * {@linkcode commitSession}, answering at once when nothing is saved (a read: at most `Vary` to add)
+ * and with a promise only when the store is written to.
+ *
+ * @throws {StoreUnavailable} when the save fails because the store is down
+ */
+export function commitSessionNow<T extends SessionData>(
+  session: Session<T>,
+  response: Response,
+  cookieSent: boolean,
+): Response | Promise<Response> {
+  if (response.status < 200) return response;
+  const headers = commitHeadersNow(session, cookieSent, response.status);
+  return headers instanceof Promise
+    ? headers.then((saved) => withSessionHeaders(response, saved, session), interrupted)
+    : withSessionHeaders(response, headers, session);
+}
+
+function withSessionHeaders<T extends SessionData>(
+  response: Response,
+  headers: SessionHeaders,
+  session: Session<T>,
+): Response {
   if (headers.setCookie === null && !headers.vary) return response;
   return withCookie(response, headers, session.settings.SESSION_COOKIE_NAME);
+}
+
+/** Django's answer to a session deleted while the request ran: 400; anything else goes on. */
+function interrupted(error: unknown): Response {
+  if (error instanceof SessionInterrupted) return new Response("Bad Request", { status: 400 });
+  throw error;
 }
 
 /**
