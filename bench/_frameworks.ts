@@ -120,7 +120,7 @@ function nodeFramework(name: string, script: string, baselineScript = script): F
 
 /** The Node frameworks measured, in order, each against its usual session library too. */
 export const NODE_FRAMEWORKS: Framework[] = [
-  nodeFramework("express", "bench/express_server.ts", "bench/http_express.ts"),
+  nodeFramework("express", "bench/express_server.ts", "bench/express_session_server.ts"),
   nodeFramework("fastify", "bench/fastify_server.ts"),
   nodeFramework("koa", "bench/koa_server.ts"),
 ];

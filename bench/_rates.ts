@@ -3,6 +3,7 @@
  * `seconds`, `runs` times over, interleaved with the other modes so a noisy moment hits them all;
  * the median rate of each mode is printed with the ratios asked for.
  */
+import { RUNTIME } from "../tests/_runtime.ts";
 export type Op<A> = (arg: A) => Promise<unknown>;
 
 const env =
@@ -69,8 +70,7 @@ export async function compareRates<A>(
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const rate = Object.fromEntries(Object.entries(samples).map(([m, xs]) => [m, median(xs)]));
 
-  const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
-  console.log(`${title} (${runtime}, ${concurrency} concurrent, median of ${runs} x ${seconds}s)`);
+  console.log(`${title} (${RUNTIME}, ${concurrency} concurrent, median of ${runs} x ${seconds}s)`);
   const width = Math.max(...Object.keys(modes).map((m) => m.length)) + 2;
   for (const [mode, perSecond] of Object.entries(rate)) {
     console.log(`  ${mode.padEnd(width)} ${Math.round(perSecond).toString().padStart(7)} /s`);

@@ -22,6 +22,7 @@ import { saltedHmac } from "../src/signing/mod.ts";
 import { b64Decode } from "../src/primitives/base64.ts";
 import { deflateSync } from "../src/primitives/deflate.ts";
 import { inflate } from "../src/primitives/inflate.ts";
+import { RUNTIME_VERSION as runtime } from "../tests/_runtime.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -159,12 +160,6 @@ for (let r = 0; r < RUNS; r++) {
 }
 
 const median = (key: string) => rounds.map((r) => r[key]).sort((a, b) => a - b)[rounds.length >> 1];
-const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
-const runtime = g.Deno
-  ? `deno ${g.Deno.version.deno}`
-  : g.Bun
-  ? `bun ${g.Bun.version}`
-  : `node ${process.versions.node}`;
 const us = (n: number) => n.toFixed(1).padStart(8);
 
 console.log(

@@ -16,6 +16,7 @@ import { scryptAsync } from "@noble/hashes/scrypt.js";
 import bcryptjs from "bcryptjs";
 import { checkPassword } from "../src/auth/hashers.ts";
 import { BENCH_SETTINGS, djangoHashes, median, PASSWORD } from "./_django_hashers.ts";
+import { RUNTIME } from "../tests/_runtime.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const theirs = djangoHashes(RUNS);
@@ -39,8 +40,7 @@ const ALTERNATIVES: Record<string, [string, (encoded: string) => Promise<unknown
   bcrypt: ["bcryptjs", (encoded) => bcryptjs.compare(PASSWORD, encoded.slice("bcrypt$".length))],
 };
 
-const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
-console.log(`password hashers on ${runtime}: check_password, ms (median of ${RUNS})`);
+console.log(`password hashers on ${RUNTIME}: check_password, ms (median of ${RUNS})`);
 console.log("| hasher | ours | Django 5.2 | Django / ours | other library | its ms |");
 console.log("| --- | --- | --- | --- | --- | --- |");
 for (const [algorithm, [encoded, djangoMs]] of Object.entries(theirs)) {

@@ -14,6 +14,7 @@
 import { checkPassword } from "../src/auth/hashers.ts";
 import { serveWorker } from "../tests/_workerd.ts";
 import { BENCH_SETTINGS, djangoHashes, median, PASSWORD } from "./_django_hashers.ts";
+import { RUNTIME as runtime } from "../tests/_runtime.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const theirs = djangoHashes(RUNS);
@@ -26,7 +27,6 @@ async function inWorker(encoded: string): Promise<void> {
 }
 
 const ratio = (x: number) => `${Number(x.toPrecision(2))}×`;
-const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 console.log(`password hashers in workerd: check_password, ms (median of ${RUNS})`);
 console.log(
   `| hasher | workerd | Django 5.2 | Django / workerd | ours on ${runtime} | workerd / ${runtime} |`,

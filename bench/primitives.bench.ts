@@ -25,6 +25,7 @@ import { b64Decode, b64Encode } from "../src/primitives/base64.ts";
 import { deflateSync } from "../src/primitives/deflate.ts";
 import { inflate } from "../src/primitives/inflate.ts";
 import { type HashFunction, Hmac, sha1, sha256 } from "../src/primitives/sha.ts";
+import { RUNTIME_VERSION as runtime } from "../tests/_runtime.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1) / 4;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -211,12 +212,6 @@ for (let r = 0; r < RUNS; r++) {
 }
 const median = (k: string) => rounds.map((r) => r[k]).sort((a, b) => a - b)[rounds.length >> 1];
 
-const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
-const runtime = g.Deno
-  ? `deno ${g.Deno.version.deno}`
-  : g.Bun
-  ? `bun ${g.Bun.version}`
-  : `node ${process.versions.node}`;
 const sizes = Object.keys(SIZES);
 console.log(
   `\nprimitives bench (${runtime}), µs per call, median of ${RUNS} rounds; ratio = theirs / ours` +

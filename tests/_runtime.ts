@@ -1,11 +1,17 @@
 /**
- * How to run a TypeScript file as a new process on the runtime running the tests: Deno and Bun run
- * it as it is, Node through tsx.
+ * Which runtime runs the tests (or a benchmark), and how to run a TypeScript file as a new process on
+ * it: Deno and Bun run it as it is, Node through tsx.
  */
 import process from "node:process";
 
-/** The runtime running the tests. */
+/** The runtime running the tests (or a benchmark). */
 export const RUNTIME = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
+
+const versions = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
+/** The runtime and its version, e.g. `deno 2.9.6`, for a benchmark's heading. */
+export const RUNTIME_VERSION = `${RUNTIME} ${
+  versions.Deno?.version.deno ?? versions.Bun?.version ?? process.versions.node
+}`;
 
 /**
  * The command that runs `script` with `args` on this runtime.
