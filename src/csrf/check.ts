@@ -17,7 +17,7 @@ import type { SessionData } from "../session/store.ts";
 import { djangoAtLeast, type DjangoSettings } from "../settings/settings.ts";
 import { CSRF_REASONS, csrfOriginFailure, type CsrfRequestLine, headerOf } from "./origin.ts";
 import { csrfCookieParts } from "./commit.ts";
-import { type DjangoCookie, parseCookie, serializeCookie } from "../primitives/cookie.ts";
+import { type DjangoCookie, requestCookie, serializeCookie } from "../primitives/cookie.ts";
 import { registerCsrf } from "./rotate.ts";
 import {
   CSRF_TOKEN_LENGTH,
@@ -227,7 +227,7 @@ function storedSecret(request: CsrfRequest, session: Session<SessionData>): Stor
   const modern = djangoAtLeast(settings, "4.0");
   const raw = settings.CSRF_USE_SESSIONS
     ? session.get(CSRF_SESSION_KEY)
-    : parseCookie(headerOf(request.headers, "cookie")).get(settings.CSRF_COOKIE_NAME);
+    : requestCookie(headerOf(request.headers, "cookie"), settings.CSRF_COOKIE_NAME);
   if (typeof raw !== "string") return null;
   if (!modern) return { value: settings.CSRF_USE_SESSIONS ? raw : sanitizeCsrfToken(raw) };
   const invalid = csrfTokenFormatError(raw);

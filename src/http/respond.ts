@@ -11,7 +11,7 @@ import { SessionInterrupted } from "../errors.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { decideCommit, deletionCookieParts, sessionCookieParts, varyOnCookie } from "./commit.ts";
-import { type DjangoCookie, parseCookie, serializeCookie } from "../primitives/cookie.ts";
+import { type DjangoCookie, requestCookie, serializeCookie } from "../primitives/cookie.ts";
 import { resolveSettings, type Settings } from "../settings/settings.ts";
 
 /**
@@ -54,7 +54,7 @@ export function sessionKeyOfHeader(
   settings: Settings,
 ): string | null {
   const name = resolveSettings(settings).SESSION_COOKIE_NAME;
-  return parseCookie(cookie || null).get(name) ?? null;
+  return requestCookie(cookie, name) ?? null;
 }
 
 /**

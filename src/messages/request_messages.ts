@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseCookie } from "../primitives/cookie.ts";
+import { requestCookie } from "../primitives/cookie.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionData } from "../session/store.ts";
 import { type DjangoSettings, resolveSettings, type Settings } from "../settings/settings.ts";
@@ -246,7 +246,7 @@ export function requestMessages<T extends SessionData>(
   return new RequestMessages(s, (sink) => {
     const kind = storageKind(s);
     const io = {
-      value: parseCookie(cookieHeader).get("messages"),
+      value: requestCookie(cookieHeader, "messages"),
       setCookie: sink.setCookie,
       // Only Django's CookieStorage on its own marks itself used; inside FallbackStorage the flag
       // lands on the inner storage, which nothing reads.

@@ -75,6 +75,27 @@ export function parseCookie(header: string | null): Map<string, string> {
   return cookies;
 }
 
+/** The header {@linkcode requestCookie} parsed last, and what it held. */
+const last = { header: "", cookies: new Map<string, string>() };
+
+/**
+ * One cookie of a request's `Cookie` header, as {@linkcode parseCookie} reads it. The session key,
+ * the CSRF secret and the messages are read from the same header one after another: the header
+ * parsed last is kept, so a request's header is parsed once, not once for each.
+ *
+ * @param header the `Cookie` header, or `null`
+ * @param name the cookie's name
+ * @returns its value, or `undefined`
+ */
+export function requestCookie(header: string | null | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  if (header !== last.header) {
+    last.cookies = parseCookie(header);
+    last.header = header;
+  }
+  return last.cookies.get(name);
+}
+
 /** Attributes of a `Set-Cookie` header, named as in Django's `HttpResponse.set_cookie`. */
 export interface CookieAttributes {
   /** `expires=` text (an HTTP date); omitted when absent or empty. */
