@@ -29,6 +29,7 @@ import type { SessionData } from "../session/store.ts";
 import type { RequestMessages } from "../messages/request_messages.ts";
 import { anonymousResponse, type LoginRequiredOptions } from "../auth/login_required.ts";
 import { errorResponse } from "../http/error_response.ts";
+import { csrfChecked } from "../csrf/check.ts";
 import {
   closeRequest,
   failedRequest,
@@ -136,7 +137,9 @@ export function djangoSession<T extends SessionData = SessionData, U = unknown>(
   options: RequestOptions<T, U>,
 ): MiddlewareHandler<SessionEnv<T, U>> {
   return async function djangoSessionMiddleware(c, next) {
-    const exempt = matchedRoutes(c).some((route) => route.handler === csrfExempt);
+    // Which routes matched is looked up only where it matters: safe methods are never checked.
+    const exempt = csrfChecked(c.req.method) &&
+      matchedRoutes(c).some((route) => route.handler === csrfExempt);
     let open;
     try {
       open = await openRequest(c.req.raw, options, exempt);

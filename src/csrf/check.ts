@@ -154,6 +154,17 @@ export type CsrfOutcome =
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 
 /**
+ * Whether Django's `CsrfViewMiddleware` checks requests of this method (RFC 9110's unsafe ones):
+ * only then does it matter whether the route is exempt.
+ *
+ * @param method the request's method
+ * @returns `false` for GET, HEAD, OPTIONS and TRACE
+ */
+export function csrfChecked(method: string): boolean {
+  return !SAFE_METHODS.has(method);
+}
+
+/**
  * Django's `CsrfViewMiddleware` before the view: reads the request's secret, then, for an unsafe
  * method on a route that is not exempt, checks Origin/Referer and the form or header token.
  * With `CSRF_USE_SESSIONS`, the session is loaded (Django reads it on every request too).
@@ -205,7 +216,7 @@ export function csrfOutcome<T extends SessionData>(
   const stored = storedSecret(request, base);
   const csrf = new CsrfContext(stored, base);
   registerCsrf(session, csrf);
-  if (exempt || SAFE_METHODS.has(request.method)) return { ok: true, csrf };
+  if (exempt || !csrfChecked(request.method)) return { ok: true, csrf };
   return refusedFor(request, stored, csrf, session.settings);
 }
 
