@@ -13,6 +13,7 @@
 
 import { SessionUnreadable } from "../errors.ts";
 import { fromIsoFormat } from "./fromisoformat.ts";
+import { djangoAtLeast, type DjangoSettings } from "../settings/settings.ts";
 
 /** The instants Python's `datetime` holds: 0001-01-01 to 9999-12-31 23:59:59.999999. */
 const MIN_MILLIS = -62135596800000;
@@ -112,6 +113,17 @@ export function expiryAge(expiry: unknown, cookieAge: number, now: Date): number
   // Django's get_expiry_age tests truthiness first: "" means the cookie age there.
   if (own === "") return cookieAge;
   return Math.floor((parsedExpiry(own).getTime() - now.getTime()) / 1000);
+}
+
+/**
+ * The form of a date in `_session_expiry` that the site's Django reads: ISO since 4.1, whose
+ * `set_expiry` writes it so; seconds from now for 3.2, which cannot parse ISO.
+ *
+ * @param settings the settings, for their `djangoVersion`
+ * @returns `"iso"` or `"seconds"`, for {@linkcode storedExpiry}
+ */
+export function expiryForm(settings: Pick<DjangoSettings, "djangoVersion">): "iso" | "seconds" {
+  return djangoAtLeast(settings, "4.1") ? "iso" : "seconds";
 }
 
 /**

@@ -7,13 +7,8 @@
  */
 
 import { SessionNotLoaded } from "../errors.ts";
-import {
-  djangoAtLeast,
-  type DjangoSettings,
-  resolveSettings,
-  type Settings,
-} from "../settings/settings.ts";
-import { expiryAge, expiryDate, storedExpiry } from "./expiry.ts";
+import { type DjangoSettings, resolveSettings, type Settings } from "../settings/settings.ts";
+import { expiryAge, expiryDate, expiryForm, storedExpiry } from "./expiry.ts";
 import { put, type SessionData, type SessionStore } from "./store.ts";
 
 /** Django's `TEST_COOKIE_NAME` / `TEST_COOKIE_VALUE`. */
@@ -295,11 +290,8 @@ export class Session<T extends SessionData = SessionData> {
       this.delete(EXPIRY as keyof T & string);
       return;
     }
-    this.#read("setExpiry")[EXPIRY] = storedExpiry(
-      value,
-      djangoAtLeast(this.settings, "4.1") ? "iso" : "seconds",
-      new Date(),
-    );
+    const form = expiryForm(this.settings);
+    this.#read("setExpiry")[EXPIRY] = storedExpiry(value, form, new Date());
     this.modified = true;
   }
 
