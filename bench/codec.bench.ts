@@ -23,6 +23,7 @@ import { b64Decode } from "../src/primitives/base64.ts";
 import { deflateSync } from "../src/primitives/deflate.ts";
 import { inflate } from "../src/primitives/inflate.ts";
 import { RUNTIME_VERSION as runtime } from "../tests/_runtime.ts";
+import { cpuMicros, type Round, roundMedian } from "./_rounds.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -60,24 +61,18 @@ function djangoRound(): DjangoRound {
 
 type Op = () => Promise<unknown> | unknown;
 
-/** CPU time of this process so far (user + system), in µs. */
-function cpuNow(): number {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-}
-
 /** Microseconds per operation, one at a time: wall and CPU time. */
 async function sequential(op: Op): Promise<{ wall: number; cpu: number }> {
   for (let i = 0; i < 200; i++) await op();
   let count = 0;
   const start = performance.now();
-  const cpu = cpuNow();
+  const cpu = cpuMicros();
   const end = start + SECONDS * 1000;
   while (performance.now() < end) {
     for (let i = 0; i < 50; i++) await op();
     count += 50;
   }
-  return { wall: (performance.now() - start) * 1000 / count, cpu: (cpuNow() - cpu) / count };
+  return { wall: (performance.now() - start) * 1000 / count, cpu: (cpuMicros() - cpu) / count };
 }
 
 /** Microseconds per operation with `width` operations in flight. */
@@ -141,10 +136,10 @@ const ALTERNATIVES: Record<string, Op> = {
   "HMAC: crypto.subtle.sign": () => crypto.subtle.sign("HMAC", cryptoKey, message),
 };
 
-const rounds: Record<string, number>[] = [];
+const rounds: Round[] = [];
 for (let r = 0; r < RUNS; r++) {
   const django = r === 0 ? first : djangoRound();
-  const round: Record<string, number> = {
+  const round: Round = {
     "django decode": django.decode_us,
     "django encode": django.encode_us,
     "django decode|cpu": django.decode_cpu_us,
@@ -159,7 +154,7 @@ for (let r = 0; r < RUNS; r++) {
   rounds.push(round);
 }
 
-const median = (key: string) => rounds.map((r) => r[key]).sort((a, b) => a - b)[rounds.length >> 1];
+const median = (key: string) => roundMedian(rounds, key);
 const us = (n: number) => n.toFixed(1).padStart(8);
 
 console.log(

@@ -27,6 +27,7 @@ import { sessionKeyOfHeader } from "../src/http/mod.ts";
 import { djangoSession as honoSession } from "../src/adapters/hono.ts";
 import { djangoSession as h3Session } from "../src/adapters/h3.ts";
 import { RUNTIME_VERSION } from "../tests/_runtime.ts";
+import { cpuMicros, type Round, roundMedian } from "./_rounds.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 40_000);
@@ -109,11 +110,6 @@ const VARIANTS: [name: string, app: App, baseline: string][] = [
   ],
 ];
 
-const cpuNow = () => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
-
 /** Runs `count` requests through `app`, 16 at a time. */
 async function drive(app: App, count: number): Promise<void> {
   let left = count;
@@ -125,19 +121,19 @@ async function drive(app: App, count: number): Promise<void> {
   }));
 }
 
-const rounds: Record<string, number>[] = [];
+const rounds: Round[] = [];
 for (let r = 0; r < RUNS; r++) {
-  const round: Record<string, number> = {};
+  const round: Round = {};
   for (const [name, app] of VARIANTS) {
     await drive(app, 2000);
-    const start = cpuNow();
+    const start = cpuMicros();
     await drive(app, REQUESTS);
-    round[name] = (cpuNow() - start) / REQUESTS;
+    round[name] = (cpuMicros() - start) / REQUESTS;
   }
   rounds.push(round);
 }
 
-const median = (key: string) => rounds.map((r) => r[key]).sort((a, b) => a - b)[rounds.length >> 1];
+const median = (key: string) => roundMedian(rounds, key);
 console.log(
   `\nin-process bench (${RUNTIME_VERSION}), postgres.js 4, 16 in flight, CPU µs a request, ` +
     `median of ${RUNS} rounds × ${REQUESTS}`,

@@ -26,6 +26,7 @@ import { deflateSync } from "../src/primitives/deflate.ts";
 import { inflate } from "../src/primitives/inflate.ts";
 import { type HashFunction, Hmac, sha1, sha256 } from "../src/primitives/sha.ts";
 import { RUNTIME_VERSION as runtime } from "../tests/_runtime.ts";
+import { type Round, roundMedian } from "./_rounds.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1) / 4;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -200,9 +201,9 @@ async function sequential(op: Op): Promise<number> {
 }
 
 await check();
-const rounds: Record<string, number>[] = [];
+const rounds: Round[] = [];
 for (let r = 0; r < RUNS; r++) {
-  const round: Record<string, number> = {};
+  const round: Round = {};
   for (const row of ROWS) {
     for (const [size, op] of Object.entries(row.ops)) {
       round[`${row.primitive}|${row.name}|${size}`] = await sequential(op);
@@ -210,7 +211,7 @@ for (let r = 0; r < RUNS; r++) {
   }
   rounds.push(round);
 }
-const median = (k: string) => rounds.map((r) => r[k]).sort((a, b) => a - b)[rounds.length >> 1];
+const median = (key: string) => roundMedian(rounds, key);
 
 const sizes = Object.keys(SIZES);
 console.log(

@@ -16,6 +16,7 @@
 import process from "node:process";
 import { guarded } from "../src/stores/timeout.ts";
 import { RUNTIME } from "../tests/_runtime.ts";
+import { type Round, roundMedian } from "./_rounds.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CALLS = Number(process.env.BENCH_CALLS ?? 200_000);
@@ -50,9 +51,9 @@ async function perCall(call: Call, width: number): Promise<number> {
   return (performance.now() - start) * 1000 / CALLS;
 }
 
-const rounds: Record<string, number>[] = [];
+const rounds: Round[] = [];
 for (let r = 0; r < RUNS; r++) {
-  const round: Record<string, number> = {};
+  const round: Round = {};
   for (const width of [1, 16]) {
     for (const [name, call] of Object.entries(VARIANTS)) {
       round[`${name}|${width}`] = await perCall(call, width);
@@ -61,7 +62,7 @@ for (let r = 0; r < RUNS; r++) {
   rounds.push(round);
 }
 
-const median = (key: string) => rounds.map((r) => r[key]).sort((a, b) => a - b)[rounds.length >> 1];
+const median = (key: string) => roundMedian(rounds, key);
 console.log(`\nstore timeout bench (${RUNTIME}), median of ${RUNS} rounds × ${CALLS} calls`);
 console.log(`  ${"".padEnd(18)}  one at a time   16 in flight   (µs a call above the call alone)`);
 for (const name of Object.keys(VARIANTS).slice(1)) {
