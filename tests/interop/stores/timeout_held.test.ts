@@ -1,8 +1,7 @@
 /**
- * The shared store timer lets the process go once every call has settled (see
- * timeout_exit.test.ts), and holds it again for the next call: a call that
- * never answers still fails with `StoreUnavailable` at its timeout, in a process with nothing else
- * to wait for.
+ * The shared store timer lets the process go once every call has settled (timeout_exit.test.ts),
+ * and holds it again for the next call: a call that never answers still fails with
+ * `StoreUnavailable` at its timeout, in a process with nothing else to wait for.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
