@@ -12,6 +12,7 @@
  */
 
 import { ImproperlyConfigured } from "../errors.ts";
+import { clockText } from "./clock_text.ts";
 
 /**
  * The one `mysql2` call this module makes: `execute` (a server-side prepared statement) on a
@@ -73,6 +74,8 @@ export function mysqlDatetime(date: Date): string {
   return date.toISOString().replace("T", " ").replace("Z", "000");
 }
 
+const mysqlNow = clockText(mysqlDatetime);
+
 /** The first column of the first row, whatever row shape (`rowsAsArray` or objects) the pool uses. */
 function firstValue(rows: unknown): unknown {
   const [row] = rows as (Record<string, unknown> | unknown[])[];
@@ -110,7 +113,7 @@ export class MysqlDialect {
   async select(key: string): Promise<string | null> {
     const [rows] = await this.#client.execute(
       `SELECT session_data FROM ${this.#table} WHERE session_key = ? AND expire_date > ?`,
-      [key, mysqlDatetime(new Date())],
+      [key, mysqlNow()],
     );
     const data = firstValue(rows);
     return typeof data === "string" ? data : null;
@@ -159,7 +162,7 @@ export class MysqlDialect {
   async deleteExpired(): Promise<number> {
     const [result] = await this.#client.execute(
       `DELETE FROM ${this.#table} WHERE expire_date < ?`,
-      [mysqlDatetime(new Date())],
+      [mysqlNow()],
     );
     return affected(result);
   }

@@ -20,6 +20,9 @@ import {
   sqliteDateTime,
   type SqliteStatement,
 } from "./sqlite_driver.ts";
+import { clockText } from "./clock_text.ts";
+
+const sqliteNow = clockText(sqliteDateTime);
 
 /** Options shared by the SQLite dialect and the table helper. */
 export interface SqliteTableOptions {
@@ -91,7 +94,7 @@ export class SqliteDialect {
       const row = this.#row(
         `SELECT session_data FROM ${this.#table} WHERE session_key = ? AND expire_date > ?`,
         key,
-        sqliteDateTime(new Date()),
+        sqliteNow(),
       );
       return typeof row?.session_data === "string" ? row.session_data : null;
     });
@@ -137,7 +140,7 @@ export class SqliteDialect {
   deleteExpired(): Promise<number> {
     return this.#write(
       `DELETE FROM ${this.#table} WHERE expire_date < ?`,
-      sqliteDateTime(new Date()),
+      sqliteNow(),
     );
   }
 
