@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL backend on postgres.js: the store contract (also through a client with
- * `postgres.camel` transforms and `prepare: false`), key collisions, corrupt rows, and the table
- * helper against the table Django's migration makes.
+ * `postgres.camel` transforms and `prepare: false`, and one whose value transform and text parser
+ * would change every string they reach), key collisions, corrupt rows, and the table helper against
+ * the table Django's migration makes.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -34,6 +35,17 @@ storeContract(
   "postgres.js with postgres.camel and prepare: false",
   () => subject(schema.client({ transform: postgres.camel, prepare: false })),
   { collisions: true },
+);
+
+// Such a client reads through `.raw()`: neither its transform nor its parser may reach our cells.
+const marked = (value: unknown) => typeof value === "string" ? `changed:${value}` : value;
+storeContract(
+  "postgres.js with a value transform and a text parser of its own",
+  () =>
+    subject(schema.client({
+      transform: { value: marked },
+      types: { text: { to: 25, from: [25, 1043], serialize: String, parse: marked } },
+    })),
 );
 
 let taken: string;
