@@ -92,7 +92,8 @@ export class PostgresBackend<T extends SessionData = SessionData> extends Sessio
    * @param client postgres.js `Sql`, Bun's `SQL`, or a `PGlite` instance
    * @param settings Django's settings (`djangoSettings(…)`, or its input)
    * @param options `table`, codec and key options
-   * @throws {ImproperlyConfigured} for a setting Django would refuse
+   * @throws {ImproperlyConfigured} for a setting Django would refuse, or a postgres.js client with a
+   *   row transform (`transform.row`), which would reach the rows the backend reads
    */
   constructor(client: PostgresClient, settings: Settings, options: PostgresBackendOptions = {}) {
     const { table = DJANGO_TABLE, ...store } = options;
@@ -110,6 +111,7 @@ export class PostgresBackend<T extends SessionData = SessionData> extends Sessio
  * @param table the table name
  * @default table "django_session"
  * @throws the client's error when a statement fails
+ * @throws {ImproperlyConfigured} for a postgres.js client with a row transform (`transform.row`)
  *
  * @example
  * ```ts

@@ -5,17 +5,19 @@
  *
  * - postgres.js and Bun's `SQL` share `unsafe(text, params)`, and `prepare: true` is only a hint
  *   that a `prepare: false` client (PgBouncer) still overrides. A postgres.js client with no value
- *   or row transform and no parser of its own for `text` or `varchar` reads through `.values()`,
+ *   transform and no parser of its own for `text` or `varchar` reads through `.values()`,
  *   which hands our text columns over as postgres.js decodes them: 2-3 µs a read cheaper on Deno
  *   than `.raw()`, whose every cell is a `Buffer` we decode. Any other client reads through
  *   `.raw()`, whose undecoded cells no value transform (`postgres.camel`'s either) or parser
- *   reaches; postgres.js applies a row transform even to `.raw()` rows, so a client given to the
- *   backend must have none.
+ *   reaches. postgres.js applies a row transform even to `.raw()` rows: a client with one is
+ *   refused (`ImproperlyConfigured`).
  * - PGlite's `query(text, params)` with array rows and a pass-through text parser, so custom
  *   `parsers` do not apply either.
  *
  * @module
  */
+
+import { ImproperlyConfigured } from "../errors.ts";
 
 /**
  * postgres.js's `Sql` or Bun's `SQL` (`Bun.sql`, `new SQL(url)`): anything with `unsafe(...).raw()`.
@@ -88,6 +90,7 @@ function cells(rows: ArrayLike<ArrayLike<unknown>>): (string | null)[][] {
  *
  * @param client postgres.js, Bun's SQL or PGlite
  * @returns the query function
+ * @throws {ImproperlyConfigured} for a postgres.js client with a row transform
  */
 export function rowsQuery(client: PostgresClient): RowsQuery {
   if ("unsafe" in client && typeof client.unsafe === "function") {
@@ -118,10 +121,21 @@ interface DecodingOptions {
 
 const TEXT_OIDS = [TEXT_OID, 1043]; // text, varchar
 
-/** Whether `client` is postgres.js handing text cells over as they are: no transform, no parser. */
+/**
+ * Whether `client` is postgres.js handing text cells over as they are: no value transform, no
+ * parser of its own for text.
+ *
+ * @throws {ImproperlyConfigured} for a postgres.js row transform, which reaches `.raw()` rows too:
+ *   the backend would read what it made of them (a missing row, or a session lost on the next save)
+ */
 function readsTextAsIs(client: UnsafeSqlClient): boolean {
   const { transform, parsers } = (client as { options?: DecodingOptions }).options ?? {};
   if (transform === undefined) return false;
-  return !transform.value?.from && !transform.row?.from &&
-    TEXT_OIDS.every((oid) => !parsers?.[oid]);
+  if (transform.row?.from) {
+    throw new ImproperlyConfigured(
+      "This postgres.js client has a row transform (transform.row), which postgres.js applies to " +
+        "every row the session backend reads: give the backend a client without one",
+    );
+  }
+  return !transform.value?.from && TEXT_OIDS.every((oid) => !parsers?.[oid]);
 }

@@ -7,7 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { StoreUnavailable } from "../../../src/errors.ts";
+import { ImproperlyConfigured, StoreUnavailable } from "../../../src/errors.ts";
 import { newSessionKey } from "../../../src/session/keys.ts";
 import { createSessionTable, PostgresBackend } from "../../../src/stores/postgres.ts";
 import { closeDjangos, django } from "../../_django.ts";
@@ -47,6 +47,16 @@ storeContract(
       types: { text: { to: 25, from: [25, 1043], serialize: String, parse: marked } },
     })),
 );
+
+test("a postgres.js client with a row transform is refused: it would reach the rows we read", () => {
+  const reshaped = schema.client({ transform: { row: (row: unknown) => ({ row }) } });
+  assert.throws(
+    () => new PostgresBackend(reshaped, { SECRET_KEY }),
+    (error: unknown) =>
+      error instanceof ImproperlyConfigured && error.code === "IMPROPERLY_CONFIGURED" &&
+      /transform\.row/.test(error.message),
+  );
+});
 
 let taken: string;
 before(async () => {
