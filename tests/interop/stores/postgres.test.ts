@@ -1,8 +1,9 @@
 /**
  * The PostgreSQL backend on postgres.js: the store contract (also through a client with
- * `postgres.camel` transforms and `prepare: false`, and one whose value transform and text parser
- * would change every string they reach), key collisions, corrupt rows, and the table helper against
- * the table Django's migration makes.
+ * `postgres.camel` transforms and `prepare: false`, a plain one with `prepare: false`, and one
+ * whose value transform and text parser would change every string they reach), a client with a row
+ * transform refused, key collisions, corrupt rows, and the table helper against the table Django's
+ * migration makes.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -36,6 +37,9 @@ storeContract(
   () => subject(schema.client({ transform: postgres.camel, prepare: false })),
   { collisions: true },
 );
+
+// A plain client reads through `.values()`, prepared or not.
+storeContract("postgres.js with prepare: false", () => subject(schema.client({ prepare: false })));
 
 // Such a client reads through `.raw()`: neither its transform nor its parser may reach our cells.
 const marked = (value: unknown) => typeof value === "string" ? `changed:${value}` : value;
