@@ -36,9 +36,23 @@ async function listening(port: number, child: ChildProcess, log: () => string): 
   throw new Error(`nothing listens on ${port}: ${log()}`);
 }
 
+const PG_ISREADY = "/usr/lib/postgresql/15/bin/pg_isready";
+
 function isReady(port: number): boolean {
-  const args = ["-q", "-h", "127.0.0.1", "-p", String(port)];
-  return spawnSync("/usr/lib/postgresql/15/bin/pg_isready", args).status === 0;
+  return spawnSync(PG_ISREADY, ["-q", "-h", "127.0.0.1", "-p", String(port)]).status === 0;
+}
+
+/**
+ * Resolves once PostgreSQL answers a new connection on `port`, waiting without blocking the event
+ * loop, so a client's connections read what the server sent as it came back meanwhile.
+ */
+async function answers(port: number): Promise<void> {
+  for (;;) {
+    const child = spawn(PG_ISREADY, ["-q", "-h", "127.0.0.1", "-p", String(port)]);
+    const status = await new Promise((resolve) => child.once("exit", resolve));
+    if (status === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** One server process: `start()` (again after `kill()`), `kill()`, `remove()` at the end. */
@@ -108,9 +122,16 @@ export class OutageServer {
     while (!pids.every((pid) => stopped(pid))) await new Promise((r) => setTimeout(r, 10));
   }
 
-  /** Lets a frozen server run again (SIGCONT). */
-  thaw(): void {
+  /**
+   * Lets a frozen server run again (SIGCONT) and, as `start()` does, waits until PostgreSQL answers
+   * a new connection. Without that wait, on Bun, the first query after SIGCONT could go to a
+   * postgres.js connection opened that very millisecond, whose answer Bun read off the socket
+   * (nothing left in its receive queue, the backend idle) and never handed to postgres.js, which
+   * waited out `connect_timeout` (seen 1 run in 5 with the CPU saturated, never on Deno or Node).
+   */
+  async thaw(): Promise<void> {
     this.#signal("SIGCONT");
+    if (this.kind === "postgres") await answers(this.port);
   }
 
   /**
@@ -135,7 +156,7 @@ export class OutageServer {
 
   /** Kills the server and deletes its data directory. */
   async remove(): Promise<void> {
-    this.thaw();
+    this.#signal("SIGCONT");
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
   }
