@@ -3,7 +3,7 @@
 // character each, UTF-8 sequences included, and U+FFFD never appears unless it was in the text.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseLatin1Json } from "../../../src/signing/json.ts";
+import { parseLatin1Json, pythonJsonBytes, pythonJsonDumps } from "../../../src/signing/json.ts";
 
 const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
@@ -14,4 +14,27 @@ test("parseLatin1Json reads ASCII JSON, and every other byte as its Latin-1 char
     assert.deepEqual(parseLatin1Json(latin1(`{"k":"${inner}"}`)), { k: inner }, inner);
   }
   assert.deepEqual(parseLatin1Json(latin1('"\\ufffd"')), "\ufffd");
+});
+
+test("pythonJsonBytes writes pythonJsonDumps's ASCII once it has room for it, escapes included", () => {
+  // The UTF-8 of "\u00e9" fills a room of two exactly: every character read is what tells it apart.
+  for (
+    const value of [
+      "\u00e9a",
+      "a\u00e9",
+      "\u007f",
+      "\u{1f600}",
+      { k: ["x", 1.5, "\u00ff"] },
+      "plain",
+    ]
+  ) {
+    const asked: number[] = [];
+    const bytes = pythonJsonBytes(value, (n) => {
+      asked.push(n);
+      return new Uint8Array(n);
+    });
+    const text = pythonJsonDumps(value);
+    assert.equal(String.fromCharCode(...bytes), text, JSON.stringify(value));
+    assert.equal(asked.at(-1), text.length);
+  }
 });
