@@ -114,6 +114,17 @@ export function storeContract(
       }
     });
 
+    test("what a saved session holds afterwards, changed in place, reaches no later load", async () => {
+      const session = await fresh(null);
+      for (const first of [1, 2]) { // a create, then an update
+        const nested = { list: [first] };
+        session.set("nested", nested);
+        await session.save();
+        nested.list.push(9);
+        assert.deepEqual((await fresh(session.key)).get("nested"), { list: [first] });
+      }
+    });
+
     test("an unchanged session is not written; force writes it", async () => {
       const session = await fresh(await saved({ a: 1 }));
       assert.equal(session.get("a"), 1);

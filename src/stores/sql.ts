@@ -55,7 +55,9 @@ export interface SqlStoreOptions extends SessionCodecOptions {
   maxCreateAttempts?: number;
   /**
    * How many characters of already-verified `session_data` (plus their data as JSON) to remember, so
-   * that loading an unchanged session again skips the signature check; 0 turns this off.
+   * that loading an unchanged session again skips the signature check; 0 turns this off. What the
+   * store itself wrote counts as verified, so the load after a save (every request's, with
+   * `SESSION_SAVE_EVERY_REQUEST`) skips it too.
    *
    * @default {1048576}
    */
@@ -164,6 +166,7 @@ export class SqlStore implements SessionStore {
     for (let attempt = 0; attempt < this.#maxCreateAttempts; attempt++) {
       const key = this.#newKey();
       if (await this.#run("create", () => this.#dialect.insert(key, encoded, expireDate))) {
+        this.#verified.set(encoded, data);
         return key;
       }
     }
@@ -189,6 +192,7 @@ export class SqlStore implements SessionStore {
     if (!await this.#run("update", () => this.#dialect.update(key, encoded, expireDate))) {
       throw new SessionInterrupted(key);
     }
+    this.#verified.set(encoded, data);
     return key;
   }
 
