@@ -65,13 +65,19 @@ function jsonText(value: unknown): string {
 export function pythonJsonBytes(value: unknown, room: (length: number) => Uint8Array): Uint8Array {
   let json = jsonText(value);
   let into = room(json.length);
-  const { read, written } = encoder.encodeInto(json, into);
-  if (read === json.length && written === read && !json.includes("\u007f")) {
-    return into.subarray(0, written);
-  }
+  if (encodesUnescaped(json, into)) return into.subarray(0, json.length);
   json = json.replace(NON_ASCII, escapeChar);
   into = room(json.length);
   return into.subarray(0, encoder.encodeInto(json, into).written);
+}
+
+/**
+ * Encodes `json` into `into` (at least `json.length` bytes); whether that wrote it whole, one byte a
+ * character, with no DEL: then Python's ensure_ascii escapes nothing in it and the bytes are its.
+ */
+function encodesUnescaped(json: string, into: Uint8Array): boolean {
+  const { read, written } = encoder.encodeInto(json, into);
+  return read === json.length && written === read && !json.includes("\u007f");
 }
 
 /** Room for the UTF-8 of `SHORT` characters. */
@@ -83,9 +89,7 @@ const scratch = new Uint8Array(3 * SHORT);
  * session-sized text, its UTF-8 is longer than it, or it has a DEL: 2-5x cheaper than the regex.
  */
 function escapesAny(json: string): boolean {
-  if (json.length <= SHORT) {
-    return encoder.encodeInto(json, scratch).written !== json.length || json.includes("\u007f");
-  }
+  if (json.length <= SHORT) return !encodesUnescaped(json, scratch);
   NON_ASCII.lastIndex = 0;
   return NON_ASCII.test(json);
 }

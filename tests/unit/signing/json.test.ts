@@ -17,7 +17,8 @@ test("parseLatin1Json reads ASCII JSON, and every other byte as its Latin-1 char
 });
 
 test("pythonJsonBytes writes pythonJsonDumps's ASCII once it has room for it, escapes included", () => {
-  // The UTF-8 of "\u00e9" fills a room of two exactly: every character read is what tells it apart.
+  // The JSON of "\u00e9a" is 4 characters, and the UTF-8 of its first 3 fills a room of 4 exactly:
+  // only the characters read tell it from ASCII.
   for (
     const value of [
       "\u00e9a",
