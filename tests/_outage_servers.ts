@@ -36,23 +36,14 @@ async function listening(port: number, child: ChildProcess, log: () => string): 
   throw new Error(`nothing listens on ${port}: ${log()}`);
 }
 
-const PG_ISREADY = "/usr/lib/postgresql/15/bin/pg_isready";
-
-function isReady(port: number): boolean {
-  return spawnSync(PG_ISREADY, ["-q", "-h", "127.0.0.1", "-p", String(port)]).status === 0;
-}
-
 /**
- * Resolves once PostgreSQL answers a new connection on `port`, waiting without blocking the event
- * loop, so a client's connections read what the server sent as it came back meanwhile.
+ * Whether PostgreSQL answers a new connection on `port` (`pg_isready`), asked without blocking the
+ * event loop, so that a client's connections read meanwhile what the server sends them.
  */
-async function answers(port: number): Promise<void> {
-  for (;;) {
-    const child = spawn(PG_ISREADY, ["-q", "-h", "127.0.0.1", "-p", String(port)]);
-    const status = await new Promise((resolve) => child.once("exit", resolve));
-    if (status === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+async function isReady(port: number): Promise<boolean> {
+  const args = ["-q", "-h", "127.0.0.1", "-p", String(port)];
+  const probe = spawn("/usr/lib/postgresql/15/bin/pg_isready", args, { stdio: "ignore" });
+  return await new Promise((resolve) => probe.once("exit", resolve)) === 0;
 }
 
 /** One server process: `start()` (again after `kill()`), `kill()`, `remove()` at the end. */
@@ -94,9 +85,14 @@ export class OutageServer {
     this.#child = child;
     await listening(this.port, child, () => this.#log);
     // PostgreSQL listens while it still recovers ("the database system is starting up").
-    while (this.kind === "postgres" && !isReady(this.port)) {
-      if (child.exitCode !== null) throw new Error(`server exited: ${this.#log}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await this.#answering();
+  }
+
+  /** Resolves once PostgreSQL answers a new connection (at once for the other servers). */
+  async #answering(): Promise<void> {
+    while (this.kind === "postgres" && !(await isReady(this.port))) {
+      if (this.#child?.exitCode !== null) throw new Error(`server exited: ${this.#log}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
@@ -131,7 +127,7 @@ export class OutageServer {
    */
   async thaw(): Promise<void> {
     this.#signal("SIGCONT");
-    if (this.kind === "postgres") await answers(this.port);
+    await this.#answering();
   }
 
   /**
